@@ -1,0 +1,43 @@
+"""The workshop scheduler of the Cité des métiers de Bruxelles / Beroepenpunt van Brussel."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application. No I/O here: settings come from config.Config and `config`."""
+    app = Flask(__name__)
+    from config import Config
+
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+
+    from app.extensions import babel, csrf, db, migrate
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path.rsplit("/", 1)[0] + "/migrations"))
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Brussels")
+    csrf.init_app(app)
+
+    from app import models  # noqa: F401  (every model registered on the metadata)
+    from app.api import bp as api_bp
+    from app.core import bp as core_bp
+    from app.feeds import bp as feeds_bp
+    from app.public import bp as public_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(feeds_bp, url_prefix="/feeds")
+    csrf.exempt(api_bp)
+
+    from app.demo.commands import demo_command
+    from app.i18n import register_template_helpers
+
+    app.cli.add_command(demo_command)
+    register_template_helpers(app)
+    return app

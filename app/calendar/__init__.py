@@ -1,0 +1,1 @@
+"""The calendar: activities, weekly series in Brussels time, sessions."""

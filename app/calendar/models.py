@@ -1,0 +1,242 @@
+"""Venues, partners, activities, series and their sessions."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+FORMATS = ("face_to_face", "online", "hybrid")
+DELIVERY_LANGUAGES = ("fr", "nl", "en", "fr_nl")
+ROOM_PROVIDERS = ("jitsi", "whereby", "google_meet")
+STATUSES = ("scheduled", "cancelled")
+LANGS = ("fr", "nl", "en")
+
+
+class Translated:
+    """Columns `<field>_fr/_nl/_en`; `localized(field, lang)` falls back to French."""
+
+    def localized(self, field: str, lang: str) -> str:
+        for code in (lang, "fr", "nl", "en"):
+            value = getattr(self, f"{field}_{code}", None) if code in LANGS else None
+            if value:
+                return value
+        return ""
+
+
+class Theme(Translated, db.Model):
+    __tablename__ = "theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    label_fr: Mapped[str] = mapped_column(sa.String(120))
+    label_nl: Mapped[str] = mapped_column(sa.String(120))
+    label_en: Mapped[str] = mapped_column(sa.String(120))
+
+
+class Audience(Translated, db.Model):
+    __tablename__ = "audience"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    label_fr: Mapped[str] = mapped_column(sa.String(120))
+    label_nl: Mapped[str] = mapped_column(sa.String(120))
+    label_en: Mapped[str] = mapped_column(sa.String(120))
+
+
+class Venue(db.Model):
+    __tablename__ = "venue"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    address: Mapped[str] = mapped_column(sa.String(300))
+    accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    rooms: Mapped[list[Room]] = relationship(back_populates="venue", order_by="Room.name")
+
+
+class Room(db.Model):
+    __tablename__ = "room"
+    __table_args__ = (sa.UniqueConstraint("venue_id", "name"), sa.CheckConstraint("capacity > 0", name="capacity_positive"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    capacity: Mapped[int] = mapped_column()
+    accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    venue: Mapped[Venue] = relationship(back_populates="rooms")
+
+
+class Partner(Translated, db.Model):
+    __tablename__ = "partner"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name_fr: Mapped[str] = mapped_column(sa.String(160))
+    name_nl: Mapped[str] = mapped_column(sa.String(160))
+    name_en: Mapped[str] = mapped_column(sa.String(160))
+    contact_name: Mapped[str] = mapped_column(sa.String(160), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    room_provider: Mapped[str | None] = mapped_column(sa.String(20))
+
+
+activity_audience = sa.Table(
+    "activity_audience",
+    db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("audience_id", sa.ForeignKey("audience.id", ondelete="CASCADE"), primary_key=True),
+)
+
+activity_cohost = sa.Table(
+    "activity_cohost",
+    db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("partner_id", sa.ForeignKey("partner.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Activity(Translated, db.Model):
+    """A kind of workshop; its sessions are the dated occurrences."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        sa.CheckConstraint("default_capacity > 0", name="default_capacity_positive"),
+        sa.CheckConstraint("default_duration_minutes > 0", name="default_duration_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title_fr: Mapped[str] = mapped_column(sa.String(200))
+    title_nl: Mapped[str] = mapped_column(sa.String(200))
+    title_en: Mapped[str] = mapped_column(sa.String(200))
+    summary_fr: Mapped[str] = mapped_column(sa.String(500), default="")
+    summary_nl: Mapped[str] = mapped_column(sa.String(500), default="")
+    summary_en: Mapped[str] = mapped_column(sa.String(500), default="")
+    description_fr: Mapped[str] = mapped_column(sa.Text, default="")
+    description_nl: Mapped[str] = mapped_column(sa.Text, default="")
+    description_en: Mapped[str] = mapped_column(sa.Text, default="")
+    theme_id: Mapped[int] = mapped_column(sa.ForeignKey("theme.id"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(5))
+    default_duration_minutes: Mapped[int] = mapped_column(default=120)
+    default_capacity: Mapped[int] = mapped_column(default=20)
+    organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"), index=True)
+    schools_only: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    theme: Mapped[Theme] = relationship()
+    organiser: Mapped[Partner | None] = relationship()
+    audiences: Mapped[list[Audience]] = relationship(secondary=activity_audience, order_by="Audience.code")
+    cohosts: Mapped[list[Partner]] = relationship(secondary=activity_cohost, order_by="Partner.slug")
+
+    @property
+    def partners(self) -> list[Partner]:
+        """The organiser first, then the co-hosts."""
+        found = [self.organiser] if self.organiser else []
+        return found + [p for p in self.cohosts if p not in found]
+
+
+class Series(db.Model):
+    """An activity every week on given weekdays, at a Brussels wall-clock time."""
+
+    __tablename__ = "series"
+    __table_args__ = (
+        sa.CheckConstraint("end_date >= start_date", name="dates_in_order"),
+        sa.CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id"), index=True)
+    weekdays: Mapped[str] = mapped_column(sa.String(13))  # ISO weekdays 1-7, comma separated
+    start_time: Mapped[time] = mapped_column(sa.Time)
+    duration_minutes: Mapped[int] = mapped_column()
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    end_date: Mapped[date] = mapped_column(sa.Date)
+    format: Mapped[str] = mapped_column(sa.String(12))
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venue.id"))
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id"))
+    capacity: Mapped[int] = mapped_column()
+    language: Mapped[str | None] = mapped_column(sa.String(5))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    activity: Mapped[Activity] = relationship()
+    venue: Mapped[Venue | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+    exceptions: Mapped[list[SeriesException]] = relationship(
+        back_populates="series", cascade="all, delete-orphan", order_by="SeriesException.original_date"
+    )
+
+    @property
+    def weekday_list(self) -> list[int]:
+        return [int(d) for d in self.weekdays.split(",") if d]
+
+
+class SeriesException(db.Model):
+    """One date of a series skipped, or moved to another time."""
+
+    __tablename__ = "series_exception"
+    __table_args__ = (
+        sa.UniqueConstraint("series_id", "original_date"),
+        sa.CheckConstraint("kind IN ('skip', 'move')", name="kind_known"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int] = mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"), index=True)
+    original_date: Mapped[date] = mapped_column(sa.Date)
+    kind: Mapped[str] = mapped_column(sa.String(4))
+    new_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    series: Mapped[Series] = relationship(back_populates="exceptions")
+
+
+class Session(db.Model):
+    """One dated occurrence of an activity; registrations hang on it."""
+
+    __tablename__ = "session"
+    __table_args__ = (
+        sa.UniqueConstraint("series_id", "occurrence_date"),
+        sa.CheckConstraint("end_at > start_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("format IN ('face_to_face', 'online', 'hybrid')", name="format_known"),
+        sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name="status_known"),
+        sa.CheckConstraint("format = 'online' OR venue_id IS NOT NULL", name="venue_when_on_site"),
+        sa.Index("ix_session_status_start", "status", "start_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activity.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id"), index=True)
+    occurrence_date: Mapped[date | None] = mapped_column(sa.Date)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    format: Mapped[str] = mapped_column(sa.String(12))
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venue.id"), index=True)
+    room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id"))
+    capacity: Mapped[int] = mapped_column()
+    language: Mapped[str] = mapped_column(sa.String(5))
+    status: Mapped[str] = mapped_column(sa.String(10), default="scheduled")
+    cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Edited by hand: a series edit no longer touches it.
+    detached: Mapped[bool] = mapped_column(default=False)
+    revision: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    activity: Mapped[Activity] = relationship()
+    series: Mapped[Series | None] = relationship()
+    venue: Mapped[Venue | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    def seats_taken(self) -> int:
+        """Confirmed registrations; none exist before registrations are built."""
+        return 0
+
+    def waiting_count(self) -> int:
+        return 0
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.seats_taken(), 0)

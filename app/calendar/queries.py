@@ -1,0 +1,147 @@
+"""Reading the calendar: the filters shared by the public pages, the API and the feeds."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Activity, Audience, Partner, Session, Theme, activity_audience, activity_cohost
+from app.extensions import db
+from app.timeutil import local_day_bounds, local_today
+
+MAX_SPAN_DAYS = 366
+DEFAULT_SPAN_DAYS = 8 * 7
+FILTER_NAMES = ("theme", "audience", "format", "language", "partner")
+
+
+@dataclass(frozen=True)
+class SessionFilter:
+    first: date
+    last: date
+    theme: str | None = None
+    audience: str | None = None
+    format: str | None = None
+    language: str | None = None  # delivery language; "fr" also finds bilingual FR/NL sessions
+    partner: str | None = None
+    include_cancelled: bool = True
+    cancelled_since: datetime | None = None  # cancelled sessions only if cancelled after this
+
+    def query_args(self) -> dict[str, str]:
+        """The filters (not the dates) as query-string arguments, for links that keep them."""
+        return {name: getattr(self, name) for name in FILTER_NAMES if getattr(self, name)}
+
+    def shifted(self, first: date, last: date) -> "SessionFilter":
+        return replace(self, first=first, last=last)
+
+
+@dataclass
+class FilterChoices:
+    themes: list[Theme] = field(default_factory=list)
+    audiences: list[Audience] = field(default_factory=list)
+    partners: list[Partner] = field(default_factory=list)
+
+
+def filter_choices() -> FilterChoices:
+    return FilterChoices(
+        themes=list(db.session.scalars(db.select(Theme).order_by(Theme.code))),
+        audiences=list(db.session.scalars(db.select(Audience).order_by(Audience.code))),
+        partners=list(db.session.scalars(db.select(Partner).order_by(Partner.slug))),
+    )
+
+
+def parse_filters(args, default_first: date | None = None, default_days: int = DEFAULT_SPAN_DAYS) -> tuple[SessionFilter | None, dict[str, str]]:
+    """Read `from`, `to` and the filters from query arguments; (filter, {}) or (None, errors)."""
+    errors: dict[str, str] = {}
+    dates: dict[str, date | None] = {}
+    for name in ("from", "to"):
+        raw = args.get(name)
+        try:
+            dates[name] = date.fromisoformat(raw) if raw else None
+            if raw and len(raw) != 10:
+                raise ValueError(raw)
+        except ValueError:
+            errors[name] = str(_l("Give a date as YYYY-MM-DD."))
+    values: dict[str, str | None] = {}
+    known = {
+        "format": set(FORMATS),
+        "language": set(DELIVERY_LANGUAGES),
+        "theme": set(db.session.scalars(db.select(Theme.code))),
+        "audience": set(db.session.scalars(db.select(Audience.code))),
+        "partner": set(db.session.scalars(db.select(Partner.slug))),
+    }
+    messages = {
+        "format": _l("Unknown format: choose face_to_face, online or hybrid."),
+        "language": _l("Unknown language: choose fr, nl, en or fr_nl."),
+        "theme": _l("Unknown theme."),
+        "audience": _l("Unknown audience."),
+        "partner": _l("Unknown partner."),
+    }
+    for name in FILTER_NAMES:
+        raw = (args.get(name) or "").strip()
+        if raw and raw not in known[name]:
+            errors[name] = str(messages[name])
+        values[name] = raw or None
+    if errors:
+        return None, errors
+    first = dates["from"] or default_first or local_today()
+    last = dates["to"] or first + timedelta(days=default_days)
+    if last < first:
+        return None, {"to": str(_l("The end date must not come before the start date."))}
+    if (last - first).days > MAX_SPAN_DAYS:
+        return None, {"to": str(_l("Ask for at most one year at a time."))}
+    return SessionFilter(first=first, last=last, **values), {}
+
+
+def session_query(flt: SessionFilter) -> sa.Select:
+    """Public sessions (not for schools only) in the filter's dates, soonest first."""
+    start, end = local_day_bounds(flt.first, flt.last)
+    query = (
+        db.select(Session)
+        .join(Session.activity)
+        .where(Session.start_at >= start, Session.start_at < end, Activity.schools_only.is_(False))
+        .order_by(Session.start_at, Session.id)
+        .options(
+            selectinload(Session.activity).selectinload(Activity.theme),
+            selectinload(Session.activity).selectinload(Activity.audiences),
+            selectinload(Session.activity).selectinload(Activity.organiser),
+            selectinload(Session.activity).selectinload(Activity.cohosts),
+            selectinload(Session.venue),
+            selectinload(Session.room),
+        )
+    )
+    if not flt.include_cancelled:
+        query = query.where(Session.status == "scheduled")
+    elif flt.cancelled_since is not None:
+        query = query.where(sa.or_(Session.status == "scheduled", Session.cancelled_at >= flt.cancelled_since))
+    if flt.format:
+        query = query.where(Session.format == flt.format)
+    if flt.language:
+        accepted = {flt.language, "fr_nl"} if flt.language in ("fr", "nl") else {flt.language}
+        query = query.where(Session.language.in_(sorted(accepted)))
+    if flt.theme:
+        query = query.where(Activity.theme_id == db.select(Theme.id).where(Theme.code == flt.theme).scalar_subquery())
+    if flt.audience:
+        query = query.where(Activity.id.in_(
+            db.select(activity_audience.c.activity_id).join(Audience).where(Audience.code == flt.audience)))
+    if flt.partner:
+        partner_id = db.select(Partner.id).where(Partner.slug == flt.partner).scalar_subquery()
+        query = query.where(sa.or_(
+            Activity.organiser_id == partner_id,
+            Activity.id.in_(db.select(activity_cohost.c.activity_id).where(activity_cohost.c.partner_id == partner_id)),
+        ))
+    return query
+
+
+def list_sessions(flt: SessionFilter) -> list[Session]:
+    return list(db.session.scalars(session_query(flt)))
+
+
+def get_public_session(session_id: int) -> Session | None:
+    """A session shown to the public, or None (unknown or for schools only)."""
+    session = db.session.get(Session, session_id)
+    if session is None or session.activity.schools_only:
+        return None
+    return session

@@ -1,0 +1,328 @@
+"""The writes of the calendar. Each service validates, changes and commits its transaction."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Activity, Room, Series, SeriesException, Session, Venue
+from app.errors import ValidationError
+from app.extensions import db
+from app.timeutil import BRUSSELS, UTC, local_span, utcnow
+
+MAX_CAPACITY = 10_000
+MAX_SERIES_DAYS = 2 * 366
+
+
+def _check_place(errors: dict, fmt: str, venue: Venue | None, room: Room | None) -> None:
+    if fmt not in FORMATS:
+        errors["format"] = _l("Choose face-to-face, online or hybrid.")
+    elif fmt != "online" and venue is None:
+        errors["venue"] = _l("A face-to-face or hybrid session needs a venue.")
+    if room is not None and venue is not None and room.venue_id != venue.id:
+        errors["room"] = _l("This room is not in the chosen venue.")
+
+
+def _check_capacity(errors: dict, capacity) -> None:
+    if not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= MAX_CAPACITY:
+        errors["capacity"] = _l("The capacity must be a whole number from 1 to 10000.")
+
+
+def _check_language(errors: dict, language: str | None) -> None:
+    if language is not None and language not in DELIVERY_LANGUAGES:
+        errors["language"] = _l("Choose French, Dutch, English or bilingual French/Dutch.")
+
+
+def _check_times(errors: dict, start: datetime, end: datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        errors["start"] = _l("Times must carry their time zone.")
+    elif end <= start:
+        errors["end"] = _l("The end must come after the start.")
+    elif end - start > timedelta(hours=24):
+        errors["end"] = _l("A session lasts at most 24 hours.")
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError({k: str(v) for k, v in errors.items()})
+
+
+def _touch(session: Session, significant: bool) -> None:
+    session.updated_at = utcnow()
+    if significant:
+        session.revision += 1
+
+
+def create_session(
+    activity: Activity,
+    start: datetime,
+    end: datetime,
+    format: str,
+    venue: Venue | None = None,
+    room: Room | None = None,
+    capacity: int | None = None,
+    language: str | None = None,
+) -> Session:
+    """A one-off session of an activity."""
+    capacity = activity.default_capacity if capacity is None else capacity
+    errors: dict = {}
+    _check_times(errors, start, end)
+    _check_place(errors, format, venue, room)
+    _check_capacity(errors, capacity)
+    _check_language(errors, language)
+    _raise(errors)
+    session = Session(
+        activity=activity,
+        start_at=start.astimezone(UTC),
+        end_at=end.astimezone(UTC),
+        format=format,
+        venue=venue if format != "online" else None,
+        room=room if format != "online" else None,
+        capacity=capacity,
+        language=language or activity.language,
+        status="scheduled",
+        revision=0,
+    )
+    db.session.add(session)
+    db.session.commit()
+    return session
+
+
+def reschedule_session(session: Session, start: datetime, end: datetime) -> Session:
+    """Move a session to another time; a series edit no longer touches it."""
+    errors: dict = {}
+    _check_times(errors, start, end)
+    _raise(errors)
+    if (start, end) != (session.start_at, session.end_at):
+        session.start_at, session.end_at = start.astimezone(UTC), end.astimezone(UTC)
+        session.detached = session.series_id is not None
+        _touch(session, significant=True)
+    db.session.commit()
+    return session
+
+
+def update_session(session: Session, **changes) -> Session:
+    """Change format, venue, room, capacity or delivery language of one session."""
+    fmt = changes.get("format", session.format)
+    venue = changes.get("venue", session.venue)
+    room = changes.get("room", session.room)
+    capacity = changes.get("capacity", session.capacity)
+    language = changes.get("language", session.language)
+    errors: dict = {}
+    _check_place(errors, fmt, venue, room)
+    _check_capacity(errors, capacity)
+    _check_language(errors, language)
+    _raise(errors)
+    if fmt == "online":
+        venue = room = None
+    significant = (fmt, venue, room, language) != (session.format, session.venue, session.room, session.language)
+    if significant or capacity != session.capacity:
+        session.format, session.venue, session.room = fmt, venue, room
+        session.capacity, session.language = capacity, language
+        session.detached = session.series_id is not None
+        _touch(session, significant)
+    db.session.commit()
+    return session
+
+
+def cancel_session(session: Session, reason: str = "") -> Session:
+    if session.status != "cancelled":
+        session.status = "cancelled"
+        session.cancel_reason = reason[:300]
+        session.cancelled_at = utcnow()
+        session.detached = session.series_id is not None
+        _touch(session, significant=True)
+    db.session.commit()
+    return session
+
+
+# Series ---------------------------------------------------------------------------------------
+
+
+def _check_series(errors: dict, values: dict) -> None:
+    weekdays = values["weekdays"]
+    if not weekdays or any(d not in range(1, 8) for d in weekdays):
+        errors["weekdays"] = _l("Choose at least one weekday.")
+    if not isinstance(values["start_time"], time):
+        errors["start_time"] = _l("Give a start time.")
+    minutes = values["duration_minutes"]
+    if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
+        errors["duration_minutes"] = _l("The duration must be from 1 minute to 24 hours.")
+    first, last = values["start_date"], values["end_date"]
+    if last < first:
+        errors["end_date"] = _l("The last date must not come before the first.")
+    elif (last - first).days > MAX_SERIES_DAYS:
+        errors["end_date"] = _l("A series spans at most two years.")
+    _check_place(errors, values["format"], values["venue"], values["room"])
+    _check_capacity(errors, values["capacity"])
+    _check_language(errors, values["language"])
+
+
+SERIES_FIELDS = ("weekdays", "start_time", "duration_minutes", "start_date", "end_date", "format", "venue", "room", "capacity", "language")
+
+
+def create_series(activity: Activity, *, weekdays: list[int], start_time: time, start_date: date, end_date: date,
+                  format: str, duration_minutes: int | None = None, venue: Venue | None = None,
+                  room: Room | None = None, capacity: int | None = None, language: str | None = None) -> Series:
+    """A weekly series, expanded at once into its sessions."""
+    values = dict(weekdays=sorted(set(weekdays)), start_time=start_time, start_date=start_date, end_date=end_date,
+                  format=format, venue=venue, room=room, language=language,
+                  duration_minutes=duration_minutes or activity.default_duration_minutes,
+                  capacity=activity.default_capacity if capacity is None else capacity)
+    errors: dict = {}
+    _check_series(errors, values)
+    _raise(errors)
+    series = Series(activity=activity)
+    _assign(series, values)
+    db.session.add(series)
+    _expand(series)
+    db.session.commit()
+    return series
+
+
+def update_series(series: Series, **changes) -> Series:
+    """Edit a series; only its future sessions that were not edited by hand follow."""
+    unknown = set(changes) - set(SERIES_FIELDS)
+    if unknown:
+        raise ValidationError({name: "unknown field" for name in unknown})
+    values = {name: getattr(series, name) for name in SERIES_FIELDS}
+    values["weekdays"] = series.weekday_list
+    values.update(changes)
+    values["weekdays"] = sorted(set(values["weekdays"]))
+    errors: dict = {}
+    _check_series(errors, values)
+    _raise(errors)
+    _assign(series, values)
+    _expand(series)
+    db.session.commit()
+    return series
+
+
+def _assign(series: Series, values: dict) -> None:
+    for name in SERIES_FIELDS:
+        value = values[name]
+        if name == "weekdays":
+            value = ",".join(str(d) for d in value)
+        setattr(series, name, value)
+    if series.format == "online":
+        series.venue = series.room = None
+    series.updated_at = utcnow()
+
+
+def skip_occurrence(series: Series, day: date, reason: str = "") -> Series:
+    """Skip one date of the series (a holiday); survives every later edit."""
+    _set_exception(series, day, "skip", None, None, reason)
+    return series
+
+
+def move_occurrence(series: Series, day: date, start: datetime, end: datetime, reason: str = "") -> Series:
+    """Move one occurrence to another time; survives every later edit."""
+    errors: dict = {}
+    _check_times(errors, start, end)
+    _raise(errors)
+    _set_exception(series, day, "move", start.astimezone(UTC), end.astimezone(UTC), reason)
+    return series
+
+
+def restore_occurrence(series: Series, day: date) -> Series:
+    """Remove the exception of a date: it follows the series again."""
+    for exc in list(series.exceptions):
+        if exc.original_date == day:
+            series.exceptions.remove(exc)
+    db.session.flush()
+    _expand(series)
+    db.session.commit()
+    return series
+
+
+def _set_exception(series, day, kind, start, end, reason) -> None:
+    if day not in occurrence_dates(series):
+        raise ValidationError({"date": str(_l("This date is not one of the series' dates."))})
+    exc = next((e for e in series.exceptions if e.original_date == day), None)
+    if exc is None:
+        exc = SeriesException(original_date=day)
+        series.exceptions.append(exc)
+    exc.kind, exc.new_start, exc.new_end, exc.reason = kind, start, end, reason[:300]
+    _expand(series)
+    db.session.commit()
+
+
+def occurrence_dates(series: Series) -> list[date]:
+    """Every date of the series, before exceptions."""
+    days = set(series.weekday_list)
+    found, day = [], series.start_date
+    while day <= series.end_date:
+        if day.isoweekday() in days:
+            found.append(day)
+        day += timedelta(days=1)
+    return found
+
+
+def preview_series(series: Series) -> list[tuple[date, datetime, datetime, str]]:
+    """(date, start, end in Brussels time, kind) for every occurrence: 'regular', 'skip' or 'move'."""
+    exceptions = {e.original_date: e for e in series.exceptions}
+    rows = []
+    for day in occurrence_dates(series):
+        exc = exceptions.get(day)
+        if exc and exc.kind == "move":
+            start, end, kind = exc.new_start, exc.new_end, "move"
+        else:
+            start, end = local_span(day, series.start_time, series.duration_minutes)
+            kind = "skip" if exc else "regular"
+        rows.append((day, start.astimezone(BRUSSELS), end.astimezone(BRUSSELS), kind))
+    return rows
+
+
+def expand_series(series: Series, now: datetime | None = None) -> Series:
+    """Bring the series' sessions in line with it (idempotent)."""
+    _expand(series, now)
+    db.session.commit()
+    return series
+
+
+def _expand(series: Series, now: datetime | None = None) -> None:
+    """Create missing sessions; update, cancel or revive future ones not edited by hand."""
+    now = now or utcnow()
+    db.session.flush()
+    existing = {s.occurrence_date: s for s in db.session.scalars(db.select(Session).where(Session.series_id == series.id))}
+    exceptions = {e.original_date: e for e in series.exceptions}
+    language = series.language or series.activity.language
+    wanted = set()
+    for day in occurrence_dates(series):
+        wanted.add(day)
+        session = existing.get(day)
+        exc = exceptions.get(day)
+        if exc and exc.kind == "move":
+            start, end = exc.new_start, exc.new_end
+        else:
+            start, end = local_span(day, series.start_time, series.duration_minutes)
+        status = "cancelled" if exc and exc.kind == "skip" else "scheduled"
+        if session is None:
+            if status == "scheduled":
+                db.session.add(Session(
+                    activity=series.activity, series=series, occurrence_date=day, start_at=start, end_at=end,
+                    format=series.format, venue=series.venue, room=series.room, capacity=series.capacity,
+                    language=language, status="scheduled", revision=0,
+                ))
+            continue
+        if session.detached or min(session.start_at, start) <= now:
+            continue
+        _follow(session, series, start, end, language, status, exc.reason if exc else "")
+    for day, session in existing.items():
+        if day not in wanted and not session.detached and session.start_at > now:
+            _follow(session, series, session.start_at, session.end_at, session.language, "cancelled", "")
+
+
+def _follow(session: Session, series: Series, start, end, language, status, reason) -> None:
+    """Set a series-owned session to what the series says, bumping its revision on change."""
+    target = dict(start_at=start, end_at=end, format=series.format, venue_id=series.venue_id,
+                  room_id=series.room_id, capacity=series.capacity, language=language, status=status)
+    changed = {k: v for k, v in target.items() if getattr(session, k) != v}
+    if not changed:
+        return
+    for key, value in changed.items():
+        setattr(session, key, value)
+    if "status" in changed:
+        session.cancelled_at = utcnow() if status == "cancelled" else None
+        session.cancel_reason = reason[:300] if status == "cancelled" else ""
+    _touch(session, significant=bool(set(changed) - {"capacity"}))

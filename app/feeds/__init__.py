@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("feeds", __name__)
+
+from app.feeds import views  # noqa: E402,F401

@@ -1,0 +1,48 @@
+"""Languages: the public pages carry theirs in the URL; elsewhere Accept-Language decides."""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_babel import format_date, format_datetime, format_time
+
+from app.timeutil import to_local
+
+LANGS = ("fr", "nl", "en")
+DEFAULT_LANG = "fr"
+
+
+def negotiate() -> str:
+    """The best of our languages for this request's Accept-Language, French when none fits."""
+    try:
+        best = request.accept_languages.best_match(LANGS)
+    except RuntimeError:  # outside a request
+        best = None
+    return best or DEFAULT_LANG
+
+
+def select_locale() -> str:
+    lang = g.get("lang") if g else None
+    return lang if lang in LANGS else negotiate()
+
+
+def current_lang() -> str:
+    return select_locale()
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters that show UTC instants in Brussels time, in the page's language."""
+
+    @app.template_filter("local_date")
+    def local_date(value, fmt: str = "full"):
+        return format_date(to_local(value).date(), fmt)
+
+    @app.template_filter("local_time")
+    def local_time(value):
+        return format_time(to_local(value), "HH:mm")
+
+    @app.template_filter("local_datetime")
+    def local_datetime(value, fmt: str = "medium"):
+        return format_datetime(value, fmt)
+
+    @app.context_processor
+    def inject_lang():
+        return {"lang": current_lang(), "LANGS": LANGS}

@@ -1,0 +1,1 @@
+"""External services, one module each (none yet)."""

@@ -1,0 +1,12 @@
+"""Every model of the application, imported so that the metadata knows them all."""
+from app.calendar.models import (  # noqa: F401
+    Activity,
+    Audience,
+    Partner,
+    Room,
+    Series,
+    SeriesException,
+    Session,
+    Theme,
+    Venue,
+)

@@ -1,0 +1,84 @@
+"""Settings, every one read from the environment (see the README's table)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once into instance/."""
+    value = os.environ.get("SECRET_KEY")
+    if value:
+        return value
+    path = INSTANCE_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _default_linkedin_version() -> str:
+    from datetime import date
+
+    today = date.today()
+    # LinkedIn supports the versions of the last twelve months; take last month's.
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}{month:02d}"
+
+
+class Config:
+    """Read once at import; tests pass overrides to create_app(config=...)."""
+
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'workshops.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BASE_URL = (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
+
+    SMTP_HOST = _env("SMTP_HOST")
+    SMTP_PORT = int(_env("SMTP_PORT", "25") or 25)
+    SMTP_USER = _env("SMTP_USER")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_TLS = _env("SMTP_TLS", "none")
+    MAIL_FROM = _env("MAIL_FROM", "Cité des métiers <no-reply@citedesmetiers.brussels>")
+
+    ROOM_PROVIDER_DEFAULT = _env("ROOM_PROVIDER_DEFAULT", "jitsi")
+    JITSI_BASE_URL = _env("JITSI_BASE_URL", "https://meet.jit.si")
+    WHEREBY_API_URL = _env("WHEREBY_API_URL", "https://api.whereby.dev/v1")
+    WHEREBY_API_KEY = _env("WHEREBY_API_KEY")
+    GOOGLE_TOKEN_URL = _env("GOOGLE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+    GOOGLE_CALENDAR_API_URL = _env("GOOGLE_CALENDAR_API_URL", "https://www.googleapis.com/calendar/v3")
+    GOOGLE_CLIENT_ID = _env("GOOGLE_CLIENT_ID")
+    GOOGLE_CLIENT_SECRET = _env("GOOGLE_CLIENT_SECRET")
+    GOOGLE_REFRESH_TOKEN = _env("GOOGLE_REFRESH_TOKEN")
+    GOOGLE_CALENDAR_ID = _env("GOOGLE_CALENDAR_ID", "primary")
+    FACEBOOK_GRAPH_URL = _env("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v25.0")
+    FACEBOOK_PAGE_ID = _env("FACEBOOK_PAGE_ID")
+    FACEBOOK_PAGE_TOKEN = _env("FACEBOOK_PAGE_TOKEN")
+    LINKEDIN_API_URL = _env("LINKEDIN_API_URL", "https://api.linkedin.com/rest")
+    LINKEDIN_VERSION = _env("LINKEDIN_VERSION", _default_linkedin_version())
+    LINKEDIN_ORGANIZATION_ID = _env("LINKEDIN_ORGANIZATION_ID")
+    LINKEDIN_TOKEN = _env("LINKEDIN_TOKEN")
+
+    # Flask-Babel: English source strings, French and Dutch catalogues.
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+    LANGUAGES = ("fr", "nl", "en")
+
+    # Feeds: how long cancelled sessions stay in feeds, how often clients refresh.
+    FEED_CANCELLED_DAYS = 30
+    FEED_REFRESH_HOURS = 6
+    FEED_PAST_DAYS = 60
+
+    SECRET_KEY = _secret_key()
