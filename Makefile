@@ -1,0 +1,57 @@
+# The two set-up commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/workshops_test
+TEST_DATABASE_URL ?= $(PG_TEST_URL)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres bench translations extract-messages update-catalogues clean
+
+$(BIN)/.installed-run: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: $(BIN)/.installed-run requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Compiled catalogues are built, never committed.
+translations: $(BIN)/.installed-run
+	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d app/translations
+
+# For developers: gather the strings of app/ and update the French and Dutch catalogues.
+extract-messages: $(BIN)/.installed-run
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o app/translations/messages.pot app
+update-catalogues: extract-messages
+	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+run: $(BIN)/.installed-run translations
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi demo
+	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+test: $(BIN)/.installed-dev node_modules/.installed translations
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== tests on SQLite =="
+	TEST_DATABASE_URL=sqlite $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(BIN)/.installed-dev translations
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache
