@@ -10,3 +10,4 @@ from app.calendar.models import (  # noqa: F401
     Theme,
     Venue,
 )
+from app.registrations.models import Registration  # noqa: F401,E402

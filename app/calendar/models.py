@@ -217,6 +217,9 @@ class Session(db.Model):
     # Edited by hand: a series edit no longer touches it.
     detached: Mapped[bool] = mapped_column(default=False)
     revision: Mapped[int] = mapped_column(default=0)
+    # Kept by the registration services, under the session's lock, so listings need no counting.
+    confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    waitlisted_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -231,11 +234,12 @@ class Session(db.Model):
         return self.status == "cancelled"
 
     def seats_taken(self) -> int:
-        """Confirmed registrations; none exist before registrations are built."""
-        return 0
+        """Confirmed registrations."""
+        return self.confirmed_count
 
     def waiting_count(self) -> int:
-        return 0
+        """People on the waiting list."""
+        return self.waitlisted_count
 
     @property
     def seats_left(self) -> int:

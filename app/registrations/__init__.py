@@ -1,0 +1,1 @@
+"""Registrations without an account: exact capacity, the waiting list, signed links."""

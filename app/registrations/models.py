@@ -1,0 +1,49 @@
+"""A person's registration for one session."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.calendar.models import Audience, Session
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+STATUSES = ("confirmed", "waitlisted", "cancelled")
+CHANNELS = ("web", "api", "phone", "email", "desk")
+ACTIVE = "status != 'cancelled'"
+
+
+class Registration(db.Model):
+    __tablename__ = "registration"
+    __table_args__ = (
+        # The last guard against a second active registration of one address on one session.
+        sa.Index("uq_registration_session_email_active", "session_id", "email_key", unique=True,
+                 sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE)),
+        sa.Index("ix_registration_session_status", "session_id", "status"),
+        sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
+        sa.CheckConstraint("channel IN ('web', 'api', 'phone', 'email', 'desk')", name="channel_known"),
+        sa.CheckConstraint("language IN ('fr', 'nl', 'en')", name="language_known"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    email_key: Mapped[str] = mapped_column(sa.String(254))  # normalised, lower case: compared for duplicates
+    language: Mapped[str] = mapped_column(sa.String(2))
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    audience_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audience.id"))
+    postcode: Mapped[str | None] = mapped_column(sa.String(10))
+    channel: Mapped[str] = mapped_column(sa.String(8), default="web")
+    status: Mapped[str] = mapped_column(sa.String(10))
+    # Order on the waiting list: increasing within a session, never reused.
+    waitlist_rank: Mapped[int | None] = mapped_column()
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    session: Mapped[Session] = relationship()
+    audience: Mapped[Audience | None] = relationship()

@@ -1,0 +1,170 @@
+"""Registering, cancelling and the waiting list. Every write holds the session's lock."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from app.calendar.models import Audience, Session
+from app.errors import Conflict, Gone, NotFound, ValidationError
+from app.extensions import db
+from app.registrations.locking import lock_session
+from app.registrations.models import CHANNELS, Registration
+from app.timeutil import utcnow
+
+LANGS = ("fr", "nl", "en")
+
+
+def normalise_email(raw: str) -> str:
+    """The address as it is written to (domain normalised); raises EmailNotValidError."""
+    return validate_email(raw, check_deliverability=False).normalized
+
+
+def clean_registration(data: dict) -> dict:
+    """Validate the fields of a registration; ValidationError lists every bad field."""
+    errors: dict = {}
+    name = str(data.get("name") or "").strip()
+    if not name:
+        errors["name"] = _l("Give your name.")
+    elif len(name) > 120:
+        errors["name"] = _l("The name is too long (120 characters at most).")
+    email = str(data.get("email") or "").strip()
+    try:
+        email = normalise_email(email) if len(email) <= 254 else normalise_email("x" * 255)
+    except EmailNotValidError:
+        errors["email"] = _l("Give a valid e-mail address, such as name@example.be.")
+    language = data.get("language") or "fr"
+    if language not in LANGS:
+        errors["language"] = _l("Choose French, Dutch or English.")
+    if data.get("consent") is not True:
+        errors["consent"] = _l("We need your consent to keep your registration.")
+    audience = None
+    if data.get("audience"):
+        audience = db.session.scalar(db.select(Audience).where(Audience.code == str(data["audience"])))
+        if audience is None:
+            errors["audience"] = _l("Unknown audience.")
+    postcode = str(data.get("postcode") or "").strip() or None
+    if postcode and not (postcode.isdigit() and len(postcode) == 4):
+        errors["postcode"] = _l("A Belgian postcode has four digits.")
+    channel = data.get("channel") or "web"
+    if channel not in CHANNELS:
+        errors["channel"] = _l("Unknown channel.")
+    if errors:
+        raise ValidationError({k: str(v) for k, v in errors.items()})
+    return dict(name=name, email=email, email_key=email.lower(), language=language, audience=audience,
+                postcode=postcode, channel=channel)
+
+
+def promotion_closes_at(session: Session):
+    hours = float(current_app.config.get("WAITLIST_PROMOTION_CUTOFF_HOURS", 2))
+    return session.start_at - timedelta(hours=hours)
+
+
+def _count(session: Session, status: str) -> int:
+    return db.session.scalar(db.select(func.count(Registration.id)).where(
+        Registration.session_id == session.id, Registration.status == status)) or 0
+
+
+def _active(session: Session, email_key: str) -> Registration | None:
+    return db.session.scalar(db.select(Registration).where(
+        Registration.session_id == session.id, Registration.email_key == email_key, Registration.status != "cancelled"))
+
+
+def _recount(session: Session) -> None:
+    session.confirmed_count = _count(session, "confirmed")
+    session.waitlisted_count = _count(session, "waitlisted")
+
+
+def register(session_id: int, data: dict) -> tuple[Registration, bool]:
+    """Register a person: (registration, created). The same address gets its registration back."""
+    cleaned = clean_registration(data)
+    now = utcnow()
+    session = lock_session(session_id)
+    if session is None or session.activity.schools_only:
+        db.session.rollback()
+        raise NotFound({"session": str(_l("This session does not exist."))})
+    if session.status == "cancelled" or session.end_at <= now:
+        db.session.rollback()
+        raise Gone({"session": str(_l("This session is cancelled or over."))})
+    existing = _active(session, cleaned["email_key"])
+    if existing is not None:
+        db.session.rollback()
+        return existing, False
+    confirmed = _count(session, "confirmed")
+    registration = Registration(session=session, consent_at=now, token=secrets.token_urlsafe(32),
+                                created_at=now, updated_at=now, **cleaned)
+    if confirmed < session.capacity:
+        registration.status, registration.confirmed_at = "confirmed", now
+    elif now >= promotion_closes_at(session):
+        db.session.rollback()
+        raise Conflict({"session": str(_l("This session is full."))})
+    else:
+        top = db.session.scalar(db.select(func.max(Registration.waitlist_rank)).where(Registration.session_id == session.id))
+        registration.status, registration.waitlist_rank = "waitlisted", (top or 0) + 1
+    db.session.add(registration)
+    try:
+        db.session.flush()
+        _recount(session)
+        db.session.commit()
+    except IntegrityError:  # the unique index, if two writers ever got past the lock
+        db.session.rollback()
+        found = db.session.scalar(db.select(Registration).where(
+            Registration.session_id == session_id, Registration.email_key == cleaned["email_key"],
+            Registration.status != "cancelled"))
+        if found is None:
+            raise
+        return found, False
+    return registration, True
+
+
+def find_by_token(token: str) -> Registration | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(db.select(Registration).where(Registration.token == token))
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != "waitlisted":
+        return None
+    return db.session.scalar(db.select(func.count(Registration.id)).where(
+        Registration.session_id == registration.session_id, Registration.status == "waitlisted",
+        Registration.waitlist_rank <= registration.waitlist_rank))
+
+
+def cancel_registration(token: str) -> Registration:
+    """Cancel (or leave the waiting list); a freed seat goes to the first person waiting."""
+    found = find_by_token(token)
+    if found is None:
+        raise NotFound({"token": str(_l("Unknown registration."))})
+    session = lock_session(found.session_id)
+    registration = db.session.get(Registration, found.id, populate_existing=True)
+    if registration.status != "cancelled":
+        now = utcnow()
+        registration.status, registration.cancelled_at, registration.updated_at = "cancelled", now, now
+        db.session.flush()
+        promote_waiting(session, now)
+        _recount(session)
+    db.session.commit()
+    return registration
+
+
+def promote_waiting(session: Session, now=None) -> list[Registration]:
+    """Inside the session's lock: fill free seats from the waiting list, in order, until the cut-off."""
+    now = now or utcnow()
+    if session.status == "cancelled" or now >= promotion_closes_at(session):
+        return []
+    free = session.capacity - _count(session, "confirmed")
+    if free <= 0:
+        return []
+    waiting = list(db.session.scalars(db.select(Registration).where(
+        Registration.session_id == session.id, Registration.status == "waitlisted",
+    ).order_by(Registration.waitlist_rank).limit(free)))
+    for registration in waiting:
+        registration.status, registration.confirmed_at, registration.updated_at = "confirmed", now, now
+    db.session.flush()
+    return waiting
