@@ -24,6 +24,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from app import models  # noqa: F401  (every model registered on the metadata)
+    from app.calendar.signals import session_changed
+    from app.registrations.services import on_session_changed
+
+    session_changed.connect(on_session_changed, weak=False)  # connecting again is harmless
     from app.api import bp as api_bp
     from app.core import bp as core_bp
     from app.feeds import bp as feeds_bp

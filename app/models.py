@@ -11,3 +11,4 @@ from app.calendar.models import (  # noqa: F401
     Venue,
 )
 from app.registrations.models import Registration  # noqa: F401,E402
+from app.messages.models import OutboxMessage  # noqa: F401,E402

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from app.calendar.signals import session_changed
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Activity, Room, Series, SeriesException, Session, Venue
 from app.errors import ValidationError
 from app.extensions import db
@@ -53,6 +54,13 @@ def _touch(session: Session, significant: bool) -> None:
         session.revision += 1
 
 
+def _announce(session: Session, changes: set[str]) -> None:
+    """Flush the change, then let registrations and messages add theirs to this transaction."""
+    if changes:
+        db.session.flush()
+        session_changed.send(session, changes=changes)
+
+
 def create_session(
     activity: Activity,
     start: datetime,
@@ -97,6 +105,7 @@ def reschedule_session(session: Session, start: datetime, end: datetime) -> Sess
         session.start_at, session.end_at = start.astimezone(UTC), end.astimezone(UTC)
         session.detached = session.series_id is not None
         _touch(session, significant=True)
+        _announce(session, {"time"})
     db.session.commit()
     return session
 
@@ -115,12 +124,15 @@ def update_session(session: Session, **changes) -> Session:
     _raise(errors)
     if fmt == "online":
         venue = room = None
-    significant = (fmt, venue, room, language) != (session.format, session.venue, session.room, session.language)
-    if significant or capacity != session.capacity:
+    changes = {name for name, before, after in (
+        ("format", session.format, fmt), ("place", (session.venue, session.room), (venue, room)),
+        ("capacity", session.capacity, capacity), ("language", session.language, language)) if before != after}
+    if changes:
         session.format, session.venue, session.room = fmt, venue, room
         session.capacity, session.language = capacity, language
         session.detached = session.series_id is not None
-        _touch(session, significant)
+        _touch(session, significant=bool(changes - {"capacity"}))
+        _announce(session, changes)
     db.session.commit()
     return session
 
@@ -132,6 +144,7 @@ def cancel_session(session: Session, reason: str = "") -> Session:
         session.cancelled_at = utcnow()
         session.detached = session.series_id is not None
         _touch(session, significant=True)
+        _announce(session, {"cancelled"})
     db.session.commit()
     return session
 
@@ -326,3 +339,9 @@ def _follow(session: Session, series: Series, start, end, language, status, reas
         session.cancelled_at = utcnow() if status == "cancelled" else None
         session.cancel_reason = reason[:300] if status == "cancelled" else ""
     _touch(session, significant=bool(set(changed) - {"capacity"}))
+    names = {"start_at": "time", "end_at": "time", "format": "format", "venue_id": "place", "room_id": "place",
+             "capacity": "capacity", "language": "language"}
+    changes = {names[k] for k in changed if k in names}
+    if "status" in changed:
+        changes.add("cancelled" if status == "cancelled" else "restored")
+    _announce(session, changes)

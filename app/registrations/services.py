@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from app.calendar.models import Audience, Session
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
-from app.registrations.locking import lock_session
+from app.locking import lock_session
+from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration
 from app.timeutil import utcnow
 
@@ -110,6 +111,10 @@ def register(session_id: int, data: dict) -> tuple[Registration, bool]:
     try:
         db.session.flush()
         _recount(session)
+        if registration.status == "confirmed":
+            enqueue("confirmation", registration)
+        else:
+            enqueue("waitlisted", registration, position=waitlist_position(registration))
         db.session.commit()
     except IntegrityError:  # the unique index, if two writers ever got past the lock
         db.session.rollback()
@@ -167,4 +172,25 @@ def promote_waiting(session: Session, now=None) -> list[Registration]:
     for registration in waiting:
         registration.status, registration.confirmed_at, registration.updated_at = "confirmed", now, now
     db.session.flush()
+    for registration in waiting:
+        enqueue("promotion", registration)
     return waiting
+
+
+def active_registrations(session: Session) -> list[Registration]:
+    return list(db.session.scalars(db.select(Registration).where(
+        Registration.session_id == session.id, Registration.status != "cancelled").order_by(Registration.id)))
+
+
+def on_session_changed(session: Session, changes: set[str]) -> None:
+    """Inside the calendar's transaction: promote on a larger capacity, tell everyone of a change."""
+    if "capacity" in changes:
+        lock_session(session.id, fresh=False)
+        promote_waiting(session)
+        _recount(session)
+    if "cancelled" in changes:
+        for registration in active_registrations(session):
+            enqueue("cancellation", registration, reason=session.cancel_reason)
+    elif changes & {"time", "format", "place", "restored"}:
+        for registration in active_registrations(session):
+            enqueue("change", registration)

@@ -1,0 +1,1 @@
+"""Messages to people: written to an outbox in the transaction that causes them, delivered by SMTP."""

@@ -1,0 +1,81 @@
+"""Writing messages to the outbox, rendered in the person's language, in the caller's transaction."""
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_datetime, gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from app.calendar.models import Session
+from app.extensions import db
+from app.messages import content
+from app.messages.invitation import invitation
+from app.messages.models import OutboxMessage
+from app.registrations.models import Registration
+from app.timeutil import to_local
+
+def links(registration: Registration) -> dict[str, str]:
+    """The signed links of a registration (its token is the secret)."""
+    base, lang, token = current_app.config["BASE_URL"], registration.language, registration.token
+    return {
+        "view": f"{base}/{lang}/registration/{token}",
+        "cancel": f"{base}/{lang}/registration/{token}/cancel",
+        "ics": f"{base}/feeds/registrations/{token}.ics",
+        "survey": f"{base}/{lang}/registration/{token}/survey",
+        "calendar": f"{base}/{lang}/",
+    }
+
+
+def _details(session: Session, lang: str) -> dict:
+    """The session as a message shows it, in the current locale."""
+    start, end = to_local(session.start_at), to_local(session.end_at)
+    if session.format == "online":
+        place = _("Online: the link to join comes with your reminder.")
+    else:
+        venue = session.venue
+        place = f"{venue.name}, {venue.address}" + (f" ({session.room.name})" if session.room else "")
+        if session.format == "hybrid":
+            place = _("%(place)s, or online", place=place)
+    return {
+        "title": session.activity.localized("title", lang),
+        "summary": session.activity.localized("summary", lang),
+        "when": _("%(day)s, %(start)s to %(end)s (Brussels time)",
+                  day=format_datetime(start, "EEEE d MMMM y"), start=format_datetime(start, "HH:mm"),
+                  end=format_datetime(end, "HH:mm")),
+        "place": place,
+        "url": f"{current_app.config['BASE_URL']}/{lang}/sessions/{session.id}",
+    }
+
+
+def enqueue(kind: str, registration: Registration, *, position: int | None = None, reason: str = "",
+            dedupe_key: str | None = None) -> OutboxMessage | None:
+    """Add one message to the outbox (not committed). None when its dedupe key was used already."""
+    lang = registration.language
+    with force_locale(lang):
+        details = _details(registration.session, lang)
+        context = dict(kind=kind, registration=registration, details=details, links=links(registration),
+                       paragraphs=content.paragraphs(kind, position=position, reason=reason), lang=lang)
+        message = OutboxMessage(
+            kind=kind, dedupe_key=dedupe_key, registration_id=registration.id, session_id=registration.session_id,
+            to_email=registration.email, to_name=registration.name, language=lang,
+            subject=content.subject(kind, details["title"]),
+            body_text=render_template("messages/message.txt", **context),
+            body_html=render_template("messages/message.html", **context),
+        )
+        method = {"confirmation": "REQUEST", "promotion": "REQUEST", "change": "REQUEST", "cancellation": "CANCEL"}.get(kind)
+        if method and (registration.status == "confirmed" or method == "CANCEL"):
+            message.ics_method = method
+            message.ics = invitation(registration, method, base_url=current_app.config["BASE_URL"],
+                                     organiser_email=parseaddr(current_app.config["MAIL_FROM"])[1],
+                                     title=details["title"], description=details["summary"],
+                                     location=details["place"], url=details["url"])
+    if dedupe_key is None:
+        db.session.add(message)
+        return message
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message

@@ -1,0 +1,139 @@
+"""Messages: written with the change that causes them, in the person's language, delivered once by SMTP."""
+from datetime import datetime, timedelta
+
+import pytest
+from ical.calendar_stream import IcsCalendarStream
+
+from app.calendar import services as calendar
+from app.extensions import db
+from app.messages.delivery import deliver_due
+from app.messages.models import OutboxMessage
+from app.registrations import services
+from app.timeutil import UTC
+from tests import factories as f
+from tests.smtp import SmtpServer
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    server = SmtpServer().start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
+    monkeypatch.setitem(app.config, "SMTP_TLS", "none")
+    yield server
+    server.stop()
+
+
+def upcoming(capacity=2, fmt="face_to_face"):
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    venue = f.venue() if fmt != "online" else None
+    return calendar.create_session(f.activity(), start, start + timedelta(hours=2), fmt, venue=venue, capacity=capacity)
+
+
+def register(session, n, lang="fr"):
+    return services.register(session.id, {"name": f"Person <b>{n}</b>", "email": f"p{n}@example.be",
+                                          "language": lang, "consent": True})[0]
+
+
+def outbox(kind=None):
+    query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def test_confirmation_arrives_once_with_an_invitation_read_by_another_parser(smtp):
+    session = upcoming()
+    reg = register(session, 1, lang="nl")
+    assert deliver_due() == {"sent": 1, "failed": 0, "retry": 0}
+    assert deliver_due()["sent"] == 0
+    (message,) = smtp.recorder.to("p1@example.be")
+    assert "Workshop cv" in message["Subject"]  # the Dutch title
+    assert message.get_content_type() == "multipart/mixed"
+    alternative = next(p for p in message.iter_parts() if p.get_content_type() == "multipart/alternative")
+    types = [p.get_content_type() for p in alternative.iter_parts()]
+    assert types == ["text/plain", "text/html", "text/calendar"]
+    inline = list(alternative.iter_parts())[2]
+    assert inline.get_param("method") == "REQUEST"
+    attachment = next(p for p in message.iter_attachments())
+    assert attachment.get_filename() == "invite.ics"
+    ics = attachment.get_content()
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert "METHOD:REQUEST" in ics and "ORGANIZER" in ics and "ATTENDEE" in ics and "mailto:p1@example.be" in ics
+    parsed = IcsCalendarStream.calendar_from_ics(ics)
+    (event,) = parsed.events
+    assert event.dtstart == session.start_at and event.uid.startswith(f"session-{session.id}@")
+    html = list(alternative.iter_parts())[1].get_content()
+    assert "Person &lt;b&gt;1&lt;/b&gt;" in html and reg.token in html
+
+
+def test_waitlist_and_promotion_and_cancellation_messages(smtp):
+    session = upcoming(capacity=1)
+    first = register(session, 1)
+    register(session, 2)
+    assert [m.kind for m in outbox()] == ["confirmation", "waitlisted"]
+    services.cancel_registration(first.token)
+    assert [m.kind for m in outbox()][-1] == "promotion"
+    calendar.cancel_session(db.session.get(type(session), session.id), "trainer ill")
+    cancellations = outbox("cancellation")
+    assert [m.to_email for m in cancellations] == ["p2@example.be"]
+    assert cancellations[0].ics_method == "CANCEL" and "SEQUENCE:1" in cancellations[0].ics
+    deliver_due()
+    assert len(smtp.recorder.received) == 4
+
+
+def test_a_rolled_back_change_leaves_no_message():
+    session = upcoming()
+    with pytest.raises(Exception):
+        services.register(session.id, {"name": "x", "email": "bad", "language": "fr", "consent": True})
+    assert outbox() == []
+
+
+def test_reschedule_tells_everyone_registered():
+    session = upcoming(capacity=1)
+    register(session, 1)
+    register(session, 2)
+    new_start = session.start_at + timedelta(days=1)
+    calendar.reschedule_session(session, new_start, new_start + timedelta(hours=2))
+    assert sorted(m.to_email for m in outbox("change")) == ["p1@example.be", "p2@example.be"]
+
+
+def test_server_down_keeps_messages_then_delivers_each_once(app, monkeypatch):
+    server = SmtpServer()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", server.port)  # nothing listens yet
+    session = upcoming()
+    register(session, 1)
+    register(session, 2)
+    assert deliver_due()["retry"] == 2
+    queued = outbox()
+    assert {m.status for m in queued} == {"queued"} and all(m.attempts == 1 for m in queued)
+    assert "ConnectionRefusedError" in queued[0].last_error
+    assert deliver_due()["sent"] == 0  # not due yet
+    server.start()
+    try:
+        later = datetime.now(UTC) + timedelta(minutes=5)
+        assert deliver_due(now=later)["sent"] == 2
+        assert deliver_due(now=later)["sent"] == 0
+        assert len(server.recorder.received) == 2
+    finally:
+        server.stop()
+
+
+def test_permanent_refusal_is_marked_failed_with_its_reason(smtp):
+    smtp.recorder.refuse["p1@example.be"] = "550 5.1.1 No such user"
+    smtp.recorder.refuse["p2@example.be"] = "451 4.3.0 Try later"
+    session = upcoming()
+    register(session, 1)
+    register(session, 2)
+    assert deliver_due() == {"sent": 0, "failed": 1, "retry": 1}
+    failed, retried = outbox()
+    assert failed.status == "failed" and "550" in failed.last_error
+    assert retried.status == "queued" and retried.next_attempt_at > datetime.now(UTC)
+
+
+def test_without_smtp_host_messages_stay_in_the_outbox(app):
+    assert not app.config.get("SMTP_HOST")
+    register(upcoming(), 1)
+    assert deliver_due() == {"sent": 0, "failed": 0, "retry": 0}
+    assert [m.status for m in outbox()] == ["queued"]
