@@ -42,6 +42,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.demo.commands import demo_command
     from app.i18n import register_template_helpers
 
+    from app.scheduler import scheduler_command
+
     app.cli.add_command(demo_command)
+    app.cli.add_command(scheduler_command)
     register_template_helpers(app)
     return app

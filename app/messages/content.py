@@ -29,7 +29,7 @@ def paragraphs(kind: str, position: int | None = None, reason: str = "") -> list
         found = [_("A seat freed up and it is now yours: your registration is confirmed."),
                  _("If you cannot come after all, please cancel so that someone else can take the seat.")]
     elif kind == "reminder":
-        found = [_("This is a reminder of your session tomorrow.")]
+        found = [_("This is a reminder: your session is coming up soon. We look forward to seeing you.")]
     elif kind == "change":
         found = [_("The date, time or place of your session has changed. Here are the new details.")]
     elif kind == "cancellation":
