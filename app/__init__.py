@@ -32,11 +32,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.core import bp as core_bp
     from app.feeds import bp as feeds_bp
     from app.public import bp as public_bp
+    from app.registrations.views import bp as registrations_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(feeds_bp, url_prefix="/feeds")
+    app.register_blueprint(registrations_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command

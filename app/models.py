@@ -10,5 +10,5 @@ from app.calendar.models import (  # noqa: F401
     Theme,
     Venue,
 )
-from app.registrations.models import Registration  # noqa: F401,E402
+from app.registrations.models import Registration, SurveyAnswer  # noqa: F401,E402
 from app.messages.models import OutboxMessage  # noqa: F401,E402

@@ -27,7 +27,7 @@ def links(registration: Registration) -> dict[str, str]:
     }
 
 
-def _details(session: Session, lang: str) -> dict:
+def session_details(session: Session, lang: str) -> dict:
     """The session as a message shows it, in the current locale."""
     start, end = to_local(session.start_at), to_local(session.end_at)
     if session.format == "online":
@@ -53,7 +53,7 @@ def enqueue(kind: str, registration: Registration, *, position: int | None = Non
     """Add one message to the outbox (not committed). None when its dedupe key was used already."""
     lang = registration.language
     with force_locale(lang):
-        details = _details(registration.session, lang)
+        details = session_details(registration.session, lang)
         context = dict(kind=kind, registration=registration, details=details, links=links(registration),
                        paragraphs=content.paragraphs(kind, position=position, reason=reason), lang=lang)
         message = OutboxMessage(

@@ -50,3 +50,17 @@ class Registration(db.Model):
 
     session: Mapped[Session] = relationship()
     audience: Mapped[Audience | None] = relationship()
+
+
+class SurveyAnswer(db.Model):
+    """The short satisfaction survey after a session: one answer per registration."""
+
+    __tablename__ = "survey_answer"
+    __table_args__ = (sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id"), unique=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
+    rating: Mapped[int] = mapped_column()
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

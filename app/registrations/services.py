@@ -15,7 +15,7 @@ from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.locking import lock_session
 from app.messages.services import enqueue
-from app.registrations.models import CHANNELS, Registration
+from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
 
 LANGS = ("fr", "nl", "en")
@@ -194,3 +194,30 @@ def on_session_changed(session: Session, changes: set[str]) -> None:
     elif changes & {"time", "format", "place", "restored"}:
         for registration in active_registrations(session):
             enqueue("change", registration)
+
+
+def answer_survey(token: str, rating: int, comment: str) -> SurveyAnswer:
+    """Store (or correct) the person's answer; only once the session has started."""
+    registration = find_by_token(token)
+    if registration is None:
+        raise NotFound({"token": str(_l("Unknown registration."))})
+    errors = {}
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        errors["rating"] = _l("Choose a mark from 1 to 5.")
+    if len(comment or "") > 2000:
+        errors["comment"] = _l("The comment is too long (2000 characters at most).")
+    if registration.session.start_at > utcnow():
+        errors["rating"] = _l("The survey opens when the session has started.")
+    if errors:
+        raise ValidationError({k: str(v) for k, v in errors.items()})
+    answer = db.session.scalar(db.select(SurveyAnswer).where(SurveyAnswer.registration_id == registration.id))
+    if answer is None:
+        answer = SurveyAnswer(registration_id=registration.id, session_id=registration.session_id)
+        db.session.add(answer)
+    answer.rating, answer.comment, answer.updated_at = rating, (comment or "").strip(), utcnow()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same link answered twice at once: keep the first
+        db.session.rollback()
+        answer = db.session.scalar(db.select(SurveyAnswer).where(SurveyAnswer.registration_id == registration.id))
+    return answer

@@ -1,0 +1,81 @@
+"""The pages behind the signed links of a registration. Opening a link never changes anything."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, current_app, g, render_template
+
+from app.errors import DomainError
+from app.i18n import LANGS
+from app.messages.services import links, session_details
+from app.messages.invitation import invitation
+from app.registrations import services
+from app.registrations.forms import CancelForm, SurveyForm
+from app.timeutil import utcnow
+
+bp = Blueprint("registrations", __name__)
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
+
+
+@bp.url_value_preprocessor
+def take_lang(endpoint, values) -> None:
+    if values and values.get("lang") in LANGS:
+        g.lang = values["lang"]
+
+
+def _registration(token: str):
+    found = services.find_by_token(token) if TOKEN.match(token or "") else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def _page(template: str, registration, **context):
+    return render_template(template, r=registration, s=registration.session, links=links(registration),
+                           details=session_details(registration.session, g.lang),
+                           position=services.waitlist_position(registration), now=utcnow(), **context)
+
+
+@bp.get(f"/{LANG_RULE}/registration/<token>")
+def view(lang: str, token: str):
+    return _page("registrations/view.html", _registration(token))
+
+
+@bp.route(f"/{LANG_RULE}/registration/<token>/cancel", methods=["GET", "POST"])
+def cancel(lang: str, token: str):
+    registration = _registration(token)
+    form = CancelForm()
+    if form.validate_on_submit() and registration.status != "cancelled":
+        registration = services.cancel_registration(token)
+        return _page("registrations/cancelled.html", registration)
+    return _page("registrations/cancel.html", registration, form=form)
+
+
+@bp.route(f"/{LANG_RULE}/registration/<token>/survey", methods=["GET", "POST"])
+def survey(lang: str, token: str):
+    registration = _registration(token)
+    form = SurveyForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.answer_survey(token, form.rating.data, form.comment.data or "")
+            return _page("registrations/survey.html", registration, form=None, thanks=True)
+        except DomainError as exc:
+            error = next(iter(exc.errors.values()))
+    status = 422 if form.errors or error else 200
+    return _page("registrations/survey.html", registration, form=form, thanks=False, error=error), status
+
+
+@bp.get("/feeds/registrations/<token>.ics")
+def ics(token: str):
+    registration = _registration(token)
+    g.lang = registration.language
+    details = session_details(registration.session, registration.language)
+    method = "CANCEL" if registration.status == "cancelled" or registration.session.status == "cancelled" else "PUBLISH"
+    body = invitation(registration, method, base_url=current_app.config["BASE_URL"],
+                      organiser_email="no-reply@citedesmetiers.brussels", title=details["title"],
+                      description=details["summary"], location=details["place"], url=details["url"])
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="session-{registration.session_id}.ics"',
+        "Cache-Control": "private, no-store"})
