@@ -1,1 +1,83 @@
-"""Views."""
+"""The public pages: the calendar in French, Dutch or English, and one page per session."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import abort, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+
+from app.calendar.queries import filter_choices, get_public_session, list_sessions, parse_filters
+from app.i18n import LANGS, negotiate
+from app.public import bp
+from app.public import errors as _errors  # noqa: F401  (registers the error pages)
+from app.public import templating as _templating  # noqa: F401  (registers template helpers)
+from app.public.forms import filter_form
+from app.public.helpers import feed_links, sessions_by_day, week_start
+from app.timeutil import local_today
+
+LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
+
+
+@bp.url_value_preprocessor
+def take_lang(endpoint, values) -> None:
+    """The language is the URL's first segment: Flask-Babel and the templates read it from g."""
+    if values and values.get("lang") in LANGS:
+        g.lang = values["lang"]
+        refresh()  # forget a language Flask-Babel may have picked before this point
+
+
+@bp.get("/")
+def root():
+    """Send the visitor to the calendar in the best of their languages, keeping the query."""
+    target = url_for("public.index", lang=negotiate())
+    query = request.query_string.decode("utf-8", "replace")
+    response = redirect(f"{target}?{query}" if query else target, 302)
+    response.vary.add("Accept-Language")
+    return response
+
+
+def _week(raw: str | None) -> tuple[date | None, str | None]:
+    """The Monday of the week asked for (`week=YYYY-MM-DD`, any day of it), or an error."""
+    if not raw:
+        return week_start(local_today()), None
+    try:
+        if len(raw) != 10:
+            raise ValueError(raw)
+        return week_start(date.fromisoformat(raw)), None
+    except ValueError:
+        return None, _("Give the week as a date, for example %(example)s.", example=local_today().isoformat())
+
+
+@bp.get(f"/{LANG_RULE}/")
+def index(lang: str):
+    choices = filter_choices()
+    flt, errors = parse_filters(request.args)
+    monday, week_error = _week(request.args.get("week"))
+    errors = dict(errors)
+    if week_error:
+        errors["week"] = week_error
+    form = filter_form(request.args, choices, lang, errors)
+    if errors or flt is None or monday is None:
+        return render_template("public/index.html", form=form, errors=errors), 400
+    sunday = monday + timedelta(days=6)
+    week = sessions_by_day(list_sessions(flt.shifted(monday, sunday)), monday)
+    upcoming = list_sessions(flt)
+    webcal, web = feed_links(lang, **flt.query_args())
+    return render_template(
+        "public/index.html", form=form, errors={}, flt=flt, week=week, monday=monday, sunday=sunday,
+        previous_week=(monday - timedelta(days=7)).isoformat(), next_week=(monday + timedelta(days=7)).isoformat(),
+        today=local_today(), upcoming=upcoming, webcal_url=webcal, feed_url=web,
+    )
+
+
+@bp.get(f"/{LANG_RULE}/sessions/<int:session_id>")
+def session(lang: str, session_id: int):
+    found = get_public_session(session_id)
+    if found is None:
+        abort(404)
+    webcal, web = feed_links(lang, theme=found.activity.theme.code)
+    return render_template(
+        "public/session.html", s=found, webcal_url=webcal, feed_url=web,
+        ics_url=url_for("feeds.session_ics", session_id=found.id, lang=lang),
+    )
