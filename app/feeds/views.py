@@ -1,1 +1,102 @@
-"""Views."""
+"""The public iCalendar feed and the download of one session."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from flask import Response, current_app, g, request
+from flask_babel import gettext as _
+from werkzeug.http import http_date
+
+from app.calendar.queries import MAX_SPAN_DAYS, get_public_session, list_sessions, parse_filters
+from app.feeds import bp
+from app.feeds.freshness import feed_validators
+from app.feeds.ics import build_feed
+from app.i18n import LANGS, negotiate
+from app.timeutil import local_day_bounds, local_today, to_local, utcnow
+
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+CACHE_CONTROL = "public, max-age=300"
+
+
+def _plain(status: int, lines) -> Response:
+    return Response("\n".join(lines) + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def _lang() -> str | None:
+    """The `lang` asked (None when unknown); the request's language from now on."""
+    raw = request.args.get("lang")
+    g.lang = raw if raw in LANGS else negotiate()
+    return g.lang if raw is None or raw in LANGS else None
+
+
+def _feed_filter():
+    """(filter, errors) from the query; default dates: 60 days back (FEED_PAST_DAYS) to a year ahead."""
+    args = request.args.copy()
+    today = local_today()
+    past = today - timedelta(days=current_app.config.get("FEED_PAST_DAYS", 60))
+    defaulted = not args.get("from") and not args.get("to")
+    if not args.get("from") and args.get("to"):
+        try:
+            last = date.fromisoformat(args["to"])
+            args["from"] = min(max(past, last - timedelta(days=MAX_SPAN_DAYS)), last).isoformat()
+        except (ValueError, OverflowError):
+            pass  # parse_filters explains
+    try:
+        flt, errors = parse_filters(args, default_first=past, default_days=MAX_SPAN_DAYS)
+        if flt is not None:
+            local_day_bounds(flt.first, flt.last)  # the instants exist
+    except OverflowError:
+        return None, {"from": _("Choose dates between the years 1900 and 2999.")}
+    if flt is not None and defaulted:
+        flt = flt.shifted(past, today + timedelta(days=365))
+    return flt, errors
+
+
+@bp.get("/workshops.ics")
+def workshops():
+    lang = _lang()
+    if lang is None:
+        return _plain(400, [_("Unknown language: choose fr, nl or en.")])
+    flt, errors = _feed_filter()
+    if flt is None:
+        return _plain(400, [errors[name] for name in sorted(errors)])
+    config = current_app.config
+    base_url, days = config["BASE_URL"], int(config.get("FEED_CANCELLED_DAYS", 30))
+    since = utcnow() - timedelta(days=days)
+    refresh = config.get("FEED_REFRESH_HOURS", 6)
+    validators = feed_validators(flt, since, days, lang, base_url, refresh)
+    headers = {"ETag": f'"{validators.etag}"', "Cache-Control": CACHE_CONTROL}
+    if validators.last_modified is not None:
+        headers["Last-Modified"] = http_date(validators.last_modified)
+    if _not_modified(validators):
+        return Response(status=304, headers=headers)
+    body = build_feed(list_sessions(replace(flt, cancelled_since=since)), lang, base_url, refresh_hours=refresh)
+    return Response(body, headers=headers, content_type=CALENDAR_TYPE)
+
+
+@bp.get("/sessions/<int:session_id>.ics")
+def session_ics(session_id: int):
+    lang = _lang()
+    if lang is None:
+        return _plain(400, [_("Unknown language: choose fr, nl or en.")])
+    session = get_public_session(session_id)
+    if session is None:
+        return _plain(404, [_("There is no such session.")])
+    body = build_feed([session], lang, current_app.config["BASE_URL"], name=None, refresh_hours=None)
+    response = Response(body, content_type=CALENDAR_TYPE)
+    day = to_local(session.start_at).date().isoformat()
+    response.headers.set("Content-Disposition", "attachment", filename=f"{session.activity.slug}-{day}.ics")
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.add_etag()
+    response.last_modified = session.updated_at
+    return response.make_conditional(request)
+
+
+def _not_modified(validators) -> bool:
+    """RFC 9110: If-None-Match decides when present, else If-Modified-Since."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(validators.etag)
+    since = request.if_modified_since
+    last = validators.last_modified
+    return since is not None and last is not None and last.replace(microsecond=0) <= since
