@@ -399,3 +399,16 @@ def test_endpoints_have_the_agreed_names(app):
     with app.test_request_context():
         assert url_for("feeds.workshops", lang="fr") == "/feeds/workshops.ics?lang=fr"
         assert url_for("feeds.session_ics", session_id=3, lang="nl") == "/feeds/sessions/3.ics?lang=nl"
+
+
+def test_over_http_with_a_conditional_get(live_server):
+    import requests
+
+    one_session(fmt="online")
+    url = f"{live_server}/feeds/workshops.ics"
+    first = requests.get(url, params={"lang": "nl", **YEAR_2026}, timeout=10)
+    assert first.status_code == 200 and first.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert first.content.startswith(b"BEGIN:VCALENDAR\r\n") and b"LOCATION:Online\r\n" in first.content
+    again = requests.get(url, params={"lang": "nl", **YEAR_2026}, timeout=10,
+                         headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["ETag"] == first.headers["ETag"]
