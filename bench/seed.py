@@ -1,0 +1,79 @@
+"""A year of sessions like 2020, written through the calendar services.
+
+Scale 1 is about 900 sessions in a year (in 2020: 831 group activities, two thirds of them online, plus the
+school classes); scale 10 is ten times that. The year is centred on today, so the default windows of the
+pages, the API and the feeds fall inside it.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from app.calendar import services
+from app.calendar.models import Session
+from app.demo import content
+from app.demo.data import load_reference, place
+from app.extensions import db
+from app.timeutil import BRUSSELS
+
+# Weekly slots of a 2020-like week: (activity, ISO weekday, start, format, venue, room).
+WEEKLY = [
+    ("how-to-use-your-cv", 2, "10:00", "online", None, None),
+    ("how-to-use-your-cv", 4, "14:00", "online", None, None),
+    ("applying-by-video", 5, "10:00", "hybrid", content.CENTRE, "Horizon"),
+    ("applying-by-video", 2, "14:00", "online", None, None),
+    ("work-linked-training", 1, "14:00", "online", None, None),
+    ("career-focus-network", 1, "10:00", "face_to_face", content.CENTRE, "Tremplin"),
+    ("career-focus-network", 3, "10:00", "online", None, None),
+    ("verder-studeren-in-brussel", 2, "16:00", "online", None, None),
+    ("study-wednesdays", 3, "14:00", "hybrid", content.CENTRE, "Auditorium"),
+    ("thursday-late-sessions", 4, "16:00", "face_to_face", content.CENTRE, "Horizon"),
+    ("pto", 2, "09:00", "face_to_face", content.CENTRE, "Auditorium"),
+    ("pto", 4, "09:00", "online", None, None),
+    ("explorama", 1, "09:30", "face_to_face", content.CENTRE, "Tremplin"),
+    ("inforizon", 5, "13:00", "online", None, None),
+]
+ONE_OFF_ACTIVITIES = ["becoming-a-teacher", "becoming-a-nurse", "self-employment-african-origin",
+                      "police-pre-training", "working-at-the-airport", "pass-avenir", "work-linked-training"]
+ONE_OFFS_PER_SCALE = 175
+FORMATS = ["online", "online", "face_to_face", "hybrid"]
+HOURS = ["09:00", "09:30", "10:00", "13:30", "14:00", "16:00"]
+
+
+def seed_year(scale: int, today: date, rng_seed: int = 2020) -> dict:
+    """Write `scale` copies of a 2020-like year around `today`; returns what was written."""
+    rng = random.Random(rng_seed)
+    activities = load_reference()
+    first, last = today - timedelta(days=182), today + timedelta(days=182)
+    series_count = 0
+    for copy in range(scale):
+        for slug, weekday, at, fmt, venue_name, room_name in WEEKLY:
+            venue, room = place(venue_name, room_name)
+            day = (weekday - 1 + copy) % 5 + 1  # the copies spread over the week
+            hour = time.fromisoformat(at)
+            start_time = hour.replace(hour=min(hour.hour + copy % 3, 18))
+            activity = activities[slug]
+            capacity = min(activity.default_capacity, room.capacity) if room else activity.default_capacity
+            services.create_series(activity, weekdays=[day], start_time=start_time, start_date=first, end_date=last,
+                                   format=fmt, venue=venue, room=room, capacity=capacity)
+            series_count += 1
+    cancelled = 0
+    one_offs = ONE_OFFS_PER_SCALE * scale
+    for n in range(one_offs):
+        activity = activities[ONE_OFF_ACTIVITIES[n % len(ONE_OFF_ACTIVITIES)]]
+        day = first + timedelta(days=rng.randrange((last - first).days))
+        while day.isoweekday() > 5:
+            day += timedelta(days=1)
+        fmt = rng.choice(FORMATS)
+        venue, room = place(content.CENTRE, rng.choice(["Auditorium", "Horizon", "Tremplin"])) if fmt != "online" \
+            else (None, None)
+        start = datetime.combine(day, time.fromisoformat(rng.choice(HOURS)), tzinfo=BRUSSELS)
+        end = start + timedelta(minutes=activity.default_duration_minutes)
+        capacity = min(activity.default_capacity, room.capacity) if room else activity.default_capacity
+        session = services.create_session(activity, start, end, fmt, venue=venue, room=room, capacity=capacity)
+        if rng.random() < 0.03:
+            services.cancel_session(session, "Annulé. / Geannuleerd.")
+            cancelled += 1
+    total = db.session.scalar(db.select(db.func.count(Session.id)))
+    return {"scale": scale, "first": first.isoformat(), "last": last.isoformat(), "series": series_count,
+            "one_offs": one_offs, "cancelled_one_offs": cancelled, "sessions": total}
