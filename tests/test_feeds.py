@@ -362,6 +362,11 @@ def test_bad_parameters_give_400_in_plain_text(client, args):
 def test_bad_language_message_in_the_negotiated_language(client):
     response = client.get("/feeds/workshops.ics?lang=xx", headers={"Accept-Language": "en"})
     assert response.get_data(as_text=True) == "Unknown language: choose fr, nl or en.\n"
+    response = client.get("/feeds/workshops.ics?theme=nope&lang=nl", headers={"Accept-Language": "en"})
+    assert response.get_data(as_text=True) == "Onbekend thema.\n"
+    response = client.get("/feeds/workshops.ics?lang=xx", headers={"Accept-Language": "fr"})
+    text = response.get_data(as_text=True).replace("\u00a0", " ").replace("\u202f", " ")  # French spacing
+    assert text == "Langue inconnue : choisissez fr, nl ou en.\n"
 
 
 # One session -------------------------------------------------------------------------------------

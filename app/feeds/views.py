@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from flask import Response, current_app, g, request
-from flask_babel import gettext as _
+from flask_babel import gettext as _, refresh
 from werkzeug.http import http_date
 
 from app.calendar.queries import MAX_SPAN_DAYS, get_public_session, list_sessions, parse_filters
@@ -27,6 +27,7 @@ def _lang() -> str | None:
     """The `lang` asked (None when unknown); the request's language from now on."""
     raw = request.args.get("lang")
     g.lang = raw if raw in LANGS else negotiate()
+    refresh()  # forget a locale chosen earlier in the same application context
     return g.lang if raw is None or raw in LANGS else None
 
 
