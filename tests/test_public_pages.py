@@ -179,8 +179,9 @@ def test_filter_options_are_labelled_in_the_page_language(client, calendar):
 
 def test_subscribe_links_carry_the_filters_and_the_language(client, calendar):
     html = get(client, "/nl/?theme=health&format=online").get_data(as_text=True)
-    assert 'href="webcal://localhost/feeds/workshops.ics?theme=health&amp;format=online&amp;lang=nl"' in html
-    assert 'href="http://localhost/feeds/workshops.ics?theme=health&amp;format=online&amp;lang=nl"' in html
+    # At the public address (BASE_URL), whatever address the page was asked at.
+    assert 'href="webcal://127.0.0.1:5000/feeds/workshops.ics?theme=health&amp;format=online&amp;lang=nl"' in html
+    assert 'href="http://127.0.0.1:5000/feeds/workshops.ics?theme=health&amp;format=online&amp;lang=nl"' in html
 
 
 @pytest.mark.parametrize("lang, query, field, message", [
@@ -235,7 +236,7 @@ def test_session_page_tells_everything_a_visitor_needs(client, calendar):
     assert "Theme jobsearch" in html and "Audience jobseekers" in html
     assert "Organised by" in html and "Actiris" in html and "Vdab" in html
     assert f'href="/feeds/sessions/{s.id}.ics?lang=en"' in html
-    assert 'href="webcal://localhost/feeds/workshops.ics?theme=jobsearch&amp;lang=en"' in html
+    assert 'href="webcal://127.0.0.1:5000/feeds/workshops.ics?theme=jobsearch&amp;lang=en"' in html
 
 
 def test_online_session_page_says_online(client, calendar):
@@ -300,3 +301,14 @@ def test_pages_do_not_query_per_session(app, client, calendar):
         on_site(more, f.local(2026, 3, day, 10, 0))
         online(calendar["nurse"], f.local(2026, 3, day, 16, 0))
     assert count_queries(f"/fr/?{WEEK}") == before
+
+
+def test_upcoming_list_starts_now_by_default(client):
+    from app.timeutil import utcnow
+
+    cv = f.activity("cv")
+    over = online(cv, utcnow() - timedelta(hours=3), minutes=60)
+    coming = online(cv, utcnow() + timedelta(hours=1), minutes=60)
+    upcoming = upcoming_part(get(client, "/fr/").get_data(as_text=True))
+    assert f"/fr/sessions/{coming.id}\"" in upcoming
+    assert f"/fr/sessions/{over.id}\"" not in upcoming

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import groupby
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.timeutil import to_local
@@ -49,7 +49,7 @@ def sessions_by_day(sessions, first: date, days: int = 7) -> list[tuple[date, li
 def current_url_in(lang: str) -> str:
     """This page in another language, with the same query string."""
     args = dict(request.view_args or {})
-    if request.endpoint and request.endpoint.startswith("public.") and "lang" in args:
+    if request.endpoint and "lang" in args:
         args["lang"] = lang
         path = url_for(request.endpoint, **args)
     else:
@@ -59,8 +59,8 @@ def current_url_in(lang: str) -> str:
 
 
 def feed_links(lang: str, **filters: str) -> tuple[str, str]:
-    """The feed with these filters: a webcal:// link for calendar apps and the plain web address."""
-    web = url_for("feeds.workshops", _external=True, **filters, lang=lang)
+    """The feed with these filters at the public address: a webcal:// link for calendar apps, and the web one."""
+    web = current_app.config["BASE_URL"].rstrip("/") + url_for("feeds.workshops", **filters, lang=lang)
     return "webcal://" + web.split("://", 1)[1], web
 
 

@@ -14,7 +14,7 @@ from app.public import errors as _errors  # noqa: F401  (registers the error pag
 from app.public import templating as _templating  # noqa: F401  (registers template helpers)
 from app.public.forms import filter_form
 from app.public.helpers import feed_links, sessions_by_day, week_start
-from app.timeutil import local_today
+from app.timeutil import local_today, utcnow
 
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 
@@ -63,6 +63,9 @@ def index(lang: str):
     sunday = monday + timedelta(days=6)
     week = sessions_by_day(list_sessions(flt.shifted(monday, sunday)), monday)
     upcoming = list_sessions(flt)
+    if not request.args.get("from"):  # from today on: leave out what is already over
+        now = utcnow()
+        upcoming = [s for s in upcoming if s.end_at > now]
     webcal, web = feed_links(lang, **flt.query_args())
     return render_template(
         "public/index.html", form=form, errors={}, flt=flt, week=week, monday=monday, sunday=sunday,
