@@ -1,0 +1,191 @@
+"""The OpenAPI 3.1 description of the API, built here and only here.
+
+Each endpoint of the API has its operation in `paths()`; the shapes of its answers are in
+`SCHEMAS`. A new endpoint adds its operation and schemas to this module.
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from datetime import date
+from typing import Any
+
+from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, STATUSES
+from app.i18n import LANGS
+
+VERSION = "1.0.0"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+MAX_ID = 2**31 - 1  # the largest id the databases store
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)  # the dates the calendar computes with
+
+
+def ref(name: str, kind: str = "schemas") -> dict[str, str]:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def obj(properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+    """An object whose every property is always present (null where the schema allows)."""
+    found = {"type": "object", "required": list(properties), "properties": properties}
+    return {**found, "description": description} if description else found
+
+
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+COUNT = {"type": "integer", "minimum": 0}
+INSTANT = {"type": "string", "format": "date-time",
+           "description": "ISO 8601 in Brussels time with its offset, e.g. 2026-03-25T14:00:00+01:00."}
+LANG_ENUM = {"type": "string", "enum": list(LANGS)}
+
+SESSION_PROPERTIES: dict[str, Any] = {
+    "id": {"type": "integer", "minimum": 1},
+    "activity": {**STRING, "description": "The activity's stable code (slug)."},
+    "title": STRING,
+    "summary": {**STRING, "description": "In the language asked, French when it has no text in it."},
+    "start": INSTANT,
+    "end": INSTANT,
+    "format": {"type": "string", "enum": list(FORMATS)},
+    "language": {"type": "string", "enum": list(DELIVERY_LANGUAGES),
+                 "description": "The language the session is given in (fr_nl: bilingual)."},
+    "theme": ref("Labelled"),
+    "audiences": {"type": "array", "items": ref("Labelled")},
+    "partners": {"type": "array", "items": ref("PartnerRole"), "description": "The organiser first, then co-hosts."},
+    "venue": nullable(ref("Venue")) | {"description": "Null for an online session."},
+    "capacity": {"type": "integer", "minimum": 1},
+    "seats_left": COUNT,
+    "waiting_list": {**COUNT, "description": "How many people are on the waiting list."},
+    "status": {"type": "string", "enum": list(STATUSES)},
+    "cancel_reason": NULLABLE_STRING,
+    "url": {"type": "string", "format": "uri", "description": "The session's public page in the language asked."},
+    "ics": {"type": "string", "format": "uri", "description": "The session as an iCalendar file."},
+    "revision": {**COUNT, "description": "Grows with every significant change (time, format, place, status)."},
+    "updated_at": INSTANT,
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": obj({"errors": {"type": "object", "minProperties": 1, "additionalProperties": STRING,
+                             "description": "A message per field (or `path`, `method`, `server`), in the language asked."}}),
+    "Labelled": obj({"code": STRING, "label": STRING}),
+    "PartnerRole": obj({"slug": STRING, "name": STRING, "role": {"type": "string", "enum": ["organiser", "cohost"]}}),
+    "Partner": obj({"slug": STRING, "name": STRING, "website": NULLABLE_STRING}),
+    "Venue": obj({"name": STRING, "address": STRING, "room": NULLABLE_STRING, "accessibility": NULLABLE_STRING}),
+    "Session": obj(SESSION_PROPERTIES, "A public session. Never carries a videoconference link."),
+    "SessionDetail": obj({**SESSION_PROPERTIES, "description": STRING}, "A public session with its description."),
+    "SessionList": obj({
+        "sessions": {"type": "array", "items": ref("Session")},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "count": COUNT,
+        "lang": LANG_ENUM,
+    }, "Sessions starting from `from` to `to` included (Brussels days), soonest first."),
+    "ThemeList": obj({"themes": {"type": "array", "items": ref("Labelled")}, "lang": LANG_ENUM}),
+    "AudienceList": obj({"audiences": {"type": "array", "items": ref("Labelled")}, "lang": LANG_ENUM}),
+    "PartnerList": obj({"partners": {"type": "array", "items": ref("Partner")}, "lang": LANG_ENUM}),
+}
+
+
+def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+PARAMETERS: dict[str, Any] = {
+    "lang": query("lang", LANG_ENUM, "Language of the texts (French when a text is missing in it). "
+                                     "Default: from Accept-Language, else fr."),
+    "from": query("from", {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                  f"First day (Brussels time), YYYY-MM-DD, from {MIN_DATE} to {MAX_DATE}. Default: today."),
+    "to": query("to", {"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                "Last day included, YYYY-MM-DD. Default: eight weeks after `from`; at most a year after it."),
+    "theme": query("theme", STRING, "A theme code from /themes."),
+    "audience": query("audience", STRING, "An audience code from /audiences."),
+    "format": query("format", {"type": "string", "enum": list(FORMATS)}, "The format of the session."),
+    "language": query("language", {"type": "string", "enum": list(DELIVERY_LANGUAGES)},
+                      "The language the session is given in; fr and nl also find bilingual fr_nl sessions."),
+    "partner": query("partner", STRING, "A partner slug from /partners: sessions it organises or co-hosts."),
+    "session_id": {"name": "id", "in": "path", "required": True,
+                   "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+}
+
+
+def _json_content(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _json_content(ref("Error"))}
+
+
+RESPONSES: dict[str, Any] = {
+    "NotModified": {"description": "The client's copy (If-None-Match) is current."},
+    "NotFound": _error("No such resource."),
+    "MethodNotAllowed": {**_error("Method not allowed; the Allow header lists the allowed ones."),
+                         "headers": {"Allow": {"schema": STRING}}},
+    "Invalid": _error("Invalid input: a message for each bad parameter."),
+    "ServerError": _error("Something failed on the server; no detail is given."),
+}
+
+ETAG = {"ETag": {"schema": STRING, "description": "Send it back in If-None-Match to get a 304."}}
+
+
+def _ok(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description, "headers": ETAG, "content": _json_content(ref(schema))}
+
+
+def operation(op_id: str, summary: str, params: list[str], ok: dict[str, Any], *errors: str,
+              tag: str = "calendar", cached: bool = True) -> dict[str, Any]:
+    responses = {"200": ok}
+    if cached:
+        responses["304"] = ref("NotModified", "responses")
+    codes = {"404": "NotFound", "405": "MethodNotAllowed", "422": "Invalid", "500": "ServerError"}
+    for code in sorted({"405", "500", *errors}):
+        responses[code] = ref(codes[code], "responses")
+    return {"get": {"operationId": op_id, "summary": summary, "tags": [tag],
+                    "parameters": [ref(p, "parameters") for p in params], "responses": responses}}
+
+
+def paths() -> dict[str, Any]:
+    return {
+        "/sessions": operation(
+            "listSessions", "Public sessions in a date range, with filters",
+            ["from", "to", "lang", "theme", "audience", "format", "language", "partner"],
+            _ok("SessionList", "The sessions, cancelled ones included (see `status`)."), "422"),
+        "/sessions/{id}": operation(
+            "getSession", "One public session, with its description", ["session_id", "lang"],
+            _ok("SessionDetail", "The session."), "404", "422"),
+        "/themes": operation("listThemes", "The themes, to filter on", ["lang"],
+                             _ok("ThemeList", "Every theme."), "422", tag="lists"),
+        "/audiences": operation("listAudiences", "The target audiences, to filter on", ["lang"],
+                                _ok("AudienceList", "Every audience."), "422", tag="lists"),
+        "/partners": operation("listPartners", "The partner organisations, to filter on", ["lang"],
+                               _ok("PartnerList", "Every partner."), "422", tag="lists"),
+        "/openapi.json": operation("getOpenApi", "This description", [],
+                                   _ok_document(), tag="meta"),
+    }
+
+
+def _ok_document() -> dict[str, Any]:
+    return {"description": "The OpenAPI 3.1 document.", "headers": ETAG,
+            "content": _json_content({"type": "object", "required": ["openapi", "paths"]})}
+
+
+DESCRIPTION = """\
+The public calendar of the group sessions of the Cité des métiers de Bruxelles / Beroepenpunt
+van Brussel. Texts come in French, Dutch or English (`lang`, else the Accept-Language header,
+else French), falling back to French where a text is missing. Times are ISO 8601 in Brussels
+time with their offset. Every error answers `{"errors": {field: message}}`: 422 for invalid input,
+404 for an unknown address or id, 405 for a wrong method. Answers carry an ETag and honour
+If-None-Match."""
+
+
+def document(base_url: str) -> dict[str, Any]:
+    """The whole description, its server at `base_url`."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Cité des métiers de Bruxelles – workshops API", "version": VERSION,
+                 "description": DESCRIPTION},
+        "servers": [{"url": f"{base_url.rstrip('/')}/api/v1"}],
+        "tags": [{"name": "calendar"}, {"name": "lists"}, {"name": "meta"}],
+        "paths": paths(),
+        "components": deepcopy({"schemas": SCHEMAS, "parameters": PARAMETERS, "responses": RESPONSES}),
+    }
