@@ -159,3 +159,15 @@ def test_cancel_and_format_change_bump_revision_capacity_alone_does_not():
     services.cancel_session(row, "trainer ill")
     services.cancel_session(row, "again")
     assert row.revision == 2 and row.status == "cancelled" and row.cancel_reason == "trainer ill"
+
+
+@pytest.mark.parametrize("args, field", [
+    ({"from": "9999-12-31"}, "from"), ({"to": "0001-01-01"}, "to"), ({"from": "2026-13-01"}, "from"),
+    ({"from": "2026-03-01", "to": "2026-02-01"}, "to"), ({"from": "2026-01-01", "to": "2027-06-01"}, "to"),
+    ({"format": "teleport"}, "format"), ({"language": "de"}, "language"), ({"theme": "nope"}, "theme"),
+])
+def test_filters_refuse_bad_parameters_with_the_field_named(args, field):
+    from app.calendar.queries import parse_filters
+
+    flt, errors = parse_filters(args)
+    assert flt is None and field in errors

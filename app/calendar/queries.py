@@ -13,6 +13,7 @@ from app.extensions import db
 from app.timeutil import local_day_bounds, local_today
 
 MAX_SPAN_DAYS = 366
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 DEFAULT_SPAN_DAYS = 8 * 7
 FILTER_NAMES = ("theme", "audience", "format", "language", "partner")
 
@@ -64,6 +65,9 @@ def parse_filters(args, default_first: date | None = None, default_days: int = D
                 raise ValueError(raw)
         except ValueError:
             errors[name] = str(_l("Give a date as YYYY-MM-DD."))
+            continue
+        if dates[name] and not EARLIEST <= dates[name] <= LATEST:
+            errors[name] = str(_l("Give a date between the years 2000 and 2100."))
     values: dict[str, str | None] = {}
     known = {
         "format": set(FORMATS),

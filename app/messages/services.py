@@ -67,9 +67,7 @@ def enqueue(kind: str, registration: Registration, *, position: int | None = Non
         if method and (registration.status == "confirmed" or method == "CANCEL"):
             message.ics_method = method
             message.ics = invitation(registration, method, base_url=current_app.config["BASE_URL"],
-                                     organiser_email=parseaddr(current_app.config["MAIL_FROM"])[1],
-                                     title=details["title"], description=details["summary"],
-                                     location=details["place"], url=details["url"])
+                                     organiser_email=parseaddr(current_app.config["MAIL_FROM"])[1])
     if dedupe_key is None:
         db.session.add(message)
         return message

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template
 from app.errors import DomainError
 from app.i18n import LANGS
 from app.messages.services import links, session_details
-from app.messages.invitation import invitation
+from app.messages.invitation import personal_calendar
 from app.registrations import services
 from app.registrations.forms import CancelForm, SurveyForm
 from app.timeutil import utcnow
@@ -70,12 +70,7 @@ def survey(lang: str, token: str):
 @bp.get("/feeds/registrations/<token>.ics")
 def ics(token: str):
     registration = _registration(token)
-    g.lang = registration.language
-    details = session_details(registration.session, registration.language)
-    method = "CANCEL" if registration.status == "cancelled" or registration.session.status == "cancelled" else "PUBLISH"
-    body = invitation(registration, method, base_url=current_app.config["BASE_URL"],
-                      organiser_email="no-reply@citedesmetiers.brussels", title=details["title"],
-                      description=details["summary"], location=details["place"], url=details["url"])
+    body = personal_calendar(registration, current_app.config["BASE_URL"])
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": f'attachment; filename="session-{registration.session_id}.ics"',
         "Cache-Control": "private, no-store"})
