@@ -101,7 +101,9 @@ def test_language_switch_keeps_the_page_and_the_query(client, calendar):
 
 @pytest.mark.parametrize("url, text", [("/de/", "Page introuvable"), ("/fr/nowhere", "Page introuvable"),
                                        ("/nl/sessions/999999", "Pagina niet gevonden"),
-                                       ("/en/sessions/999999", "Page not found")])
+                                       ("/en/sessions/999999", "Page not found"),
+                                       ("/en/sessions/99999999999999999999999", "Page not found"),
+                                       ("/fr/sessions/-1", "Page introuvable")])
 def test_unknown_pages_are_friendly_404s(client, url, text):
     response = get(client, url, **{"Accept-Language": "fr"})
     assert response.status_code == 404
@@ -196,6 +198,10 @@ def test_subscribe_links_carry_the_filters_and_the_language(client, calendar):
     ("en", "from=2026-01-01&to=2027-06-01", "to", "Ask for at most one year at a time."),
     ("fr", "week=tomorrow", None, "Indiquez la semaine par une date"),
     ("nl", "week=2026-3-1", None, "Geef de week op als een datum"),
+    ("fr", "week=0001-01-01", None, "Choisissez des dates entre les années 1900 et 2999."),
+    ("nl", "week=9999-12-31", None, "Kies data tussen de jaren 1900 en 2999."),
+    ("fr", "from=9999-12-30", "from", "Choisissez des dates entre les années 1900 et 2999."),
+    ("en", "from=2026-01-01&to=0001-01-01", "to", "Choose dates between the years 1900 and 2999."),
 ])
 def test_bad_parameters_give_a_400_page_with_the_message(client, calendar, lang, query, field, message):
     response = get(client, f"/{lang}/?{query}")
@@ -208,6 +214,12 @@ def test_bad_parameters_give_a_400_page_with_the_message(client, calendar, lang,
         assert f'id="{field}-error"' in html
         assert re.search(rf'aria-describedby="{field}-error" aria-invalid="true" id="{field}"', html)
     assert 'class="week"' not in html
+
+
+@pytest.mark.parametrize("query", ["theme=%00", "from=%FF%FE", "week=%C3%A9t%C3%A9", "format=online&format=x",
+                                   "from=2026-01-01T10:00", "to=-1", "partner=" + "x" * 5000, "week=99999-01-01"])
+def test_odd_parameters_never_break_the_page(client, calendar, query):
+    assert get(client, f"/fr/?{query}").status_code in (200, 400)
 
 
 # The session page --------------------------------------------------------------------------

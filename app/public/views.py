@@ -17,6 +17,8 @@ from app.public.helpers import feed_links, sessions_by_day, week_start
 from app.timeutil import local_today, utcnow
 
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 @bp.url_value_preprocessor
@@ -49,12 +51,26 @@ def _week(raw: str | None) -> tuple[date | None, str | None]:
         return None, _("Give the week as a date, for example %(example)s.", example=local_today().isoformat())
 
 
+def _out_of_range(args) -> dict[str, str]:
+    """Dates far in the past or future (which the calendar cannot turn into times) as errors."""
+    errors = {}
+    for name in ("from", "to", "week"):
+        try:
+            day = date.fromisoformat(args.get(name) or "")
+        except ValueError:
+            continue  # not a date: its own message comes from the filters or the week
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[name] = _("Choose dates between the years %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+    return errors
+
+
 @bp.get(f"/{LANG_RULE}/")
 def index(lang: str):
     choices = filter_choices()
-    flt, errors = parse_filters(request.args)
+    errors = _out_of_range(request.args)
+    flt, filter_errors = parse_filters({k: v for k, v in request.args.items() if k not in errors})
+    errors.update(filter_errors)
     monday, week_error = _week(request.args.get("week"))
-    errors = dict(errors)
     if week_error:
         errors["week"] = week_error
     form = filter_form(request.args, choices, lang, errors)
@@ -76,7 +92,7 @@ def index(lang: str):
 
 @bp.get(f"/{LANG_RULE}/sessions/<int:session_id>")
 def session(lang: str, session_id: int):
-    found = get_public_session(session_id)
+    found = get_public_session(session_id) if session_id <= MAX_ID else None
     if found is None:
         abort(404)
     webcal, web = feed_links(lang, theme=found.activity.theme.code)
