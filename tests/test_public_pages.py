@@ -198,10 +198,10 @@ def test_subscribe_links_carry_the_filters_and_the_language(client, calendar):
     ("en", "from=2026-01-01&to=2027-06-01", "to", "Ask for at most one year at a time."),
     ("fr", "week=tomorrow", None, "Indiquez la semaine par une date"),
     ("nl", "week=2026-3-1", None, "Geef de week op als een datum"),
-    ("fr", "week=0001-01-01", None, "Choisissez des dates entre les années 1900 et 2999."),
-    ("nl", "week=9999-12-31", None, "Kies data tussen de jaren 1900 en 2999."),
-    ("fr", "from=9999-12-30", "from", "Choisissez des dates entre les années 1900 et 2999."),
-    ("en", "from=2026-01-01&to=0001-01-01", "to", "Choose dates between the years 1900 and 2999."),
+    ("fr", "week=0001-01-01", None, "Indiquez une date entre les années 2000 et 2100."),
+    ("nl", "week=9999-12-31", None, "Geef een datum op tussen de jaren 2000 en 2100."),
+    ("fr", "from=9999-12-30", "from", "Indiquez une date entre les années 2000 et 2100."),
+    ("en", "from=2026-01-01&to=0001-01-01", "to", "Give a date between the years 2000 and 2100."),
 ])
 def test_bad_parameters_give_a_400_page_with_the_message(client, calendar, lang, query, field, message):
     response = get(client, f"/{lang}/?{query}")

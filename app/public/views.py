@@ -7,7 +7,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from app.calendar.queries import filter_choices, get_public_session, list_sessions, parse_filters
+from app.calendar.queries import EARLIEST, LATEST, filter_choices, get_public_session, list_sessions, parse_filters
 from app.i18n import LANGS, negotiate
 from app.public import bp
 from app.public import errors as _errors  # noqa: F401  (registers the error pages)
@@ -17,7 +17,6 @@ from app.public.helpers import feed_links, sessions_by_day, week_start
 from app.timeutil import local_today, utcnow
 
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
-FIRST_YEAR, LAST_YEAR = 1900, 2999
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
@@ -46,30 +45,19 @@ def _week(raw: str | None) -> tuple[date | None, str | None]:
     try:
         if len(raw) != 10:
             raise ValueError(raw)
-        return week_start(date.fromisoformat(raw)), None
+        day = date.fromisoformat(raw)
     except ValueError:
         return None, _("Give the week as a date, for example %(example)s.", example=local_today().isoformat())
-
-
-def _out_of_range(args) -> dict[str, str]:
-    """Dates far in the past or future (which the calendar cannot turn into times) as errors."""
-    errors = {}
-    for name in ("from", "to", "week"):
-        try:
-            day = date.fromisoformat(args.get(name) or "")
-        except ValueError:
-            continue  # not a date: its own message comes from the filters or the week
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            errors[name] = _("Choose dates between the years %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
-    return errors
+    if not EARLIEST <= day <= LATEST:
+        return None, _("Give a date between the years 2000 and 2100.")
+    return week_start(day), None
 
 
 @bp.get(f"/{LANG_RULE}/")
 def index(lang: str):
     choices = filter_choices()
-    errors = _out_of_range(request.args)
-    flt, filter_errors = parse_filters({k: v for k, v in request.args.items() if k not in errors})
-    errors.update(filter_errors)
+    flt, errors = parse_filters(request.args)
+    errors = dict(errors)
     monday, week_error = _week(request.args.get("week"))
     if week_error:
         errors["week"] = week_error
