@@ -24,9 +24,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Server:
+    def __init__(self, base: str, log_path: str):
+        self.base, self.log_path = base, log_path
+
+    def problems(self) -> list[str]:
+        """gunicorn's warnings and errors so far (worker timeouts, crashes)."""
+        lines = Path(self.log_path).read_text(errors="replace").splitlines()
+        return [line for line in lines if "[WARNING]" in line or "[ERROR]" in line or "[CRITICAL]" in line][-20:]
+
+
 @contextmanager
 def gunicorn(database_url: str, workers: int = 4):
-    """Serve wsgi:app with `workers` workers; always stopped on leaving, even on error."""
+    """Serve wsgi:app with `workers` workers; always stopped on leaving, even on error. Yields a Server."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="bench-secret", BASE_URL=base)
@@ -38,7 +48,7 @@ def gunicorn(database_url: str, workers: int = 4):
     )
     try:
         _wait_ready(proc, base, log.name)
-        yield base
+        yield Server(base, log.name)
     except BaseException:
         print("gunicorn log (tail):\n" + Path(log.name).read_text()[-3000:], file=sys.stderr)
         raise

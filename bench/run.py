@@ -136,7 +136,8 @@ def over_http(database_url: str, total: int, clients: int) -> dict:
     import requests
 
     out: dict = {"workers": 4, "clients": clients, "requests_per_endpoint": total}
-    with load.gunicorn(database_url, workers=4) as base:
+    with load.gunicorn(database_url, workers=4) as server:
+        base = server.base
         endpoints = {"healthz": ("/healthz", {}, 200)}
         feed = requests.get(base + "/feeds/workshops.ics", timeout=60)
         if feed.status_code == 200 and feed.headers.get("ETag"):
@@ -153,6 +154,7 @@ def over_http(database_url: str, total: int, clients: int) -> dict:
             out[name] = {"path": path, **load.hammer(base + path, total=total, clients=clients, headers=headers,
                                                       expect=expect)}
             load.settle(base)  # requests the clients gave up on must not weigh on the next endpoint
+        out["server_problems"] = server.problems()
     health = out["healthz"]
     for name in ("api_sessions", "page_fr", "feed_304"):
         row = out.get(name)
@@ -199,6 +201,8 @@ def report_markdown(result: dict) -> str:
         stopped = " (time limit)" if row.get("stopped_by_time_limit") else ""
         lines.append(f"| {row['path']} | {row['requests']}{stopped} | {row['errors']} | {row['p50_ms']} | {row['p95_ms']} | "
                      f"{row['p99_ms']} | {row['throughput_rps']} | {row.get('p95_vs_healthz', '')} | {target} |")
+    if http.get("server_problems"):
+        lines += ["", "gunicorn reported:", "", *[f"    {line}" for line in http["server_problems"]]]
     return "\n".join(lines) + "\n"
 
 
