@@ -83,6 +83,27 @@ SCHEMAS: dict[str, Any] = {
     "ThemeList": obj({"themes": {"type": "array", "items": ref("Labelled")}, "lang": LANG_ENUM}),
     "AudienceList": obj({"audiences": {"type": "array", "items": ref("Labelled")}, "lang": LANG_ENUM}),
     "PartnerList": obj({"partners": {"type": "array", "items": ref("Partner")}, "lang": LANG_ENUM}),
+    "RegistrationRequest": {
+        "type": "object", "required": ["name", "email", "consent"],
+        "properties": {
+            "name": {"type": "string", "maxLength": 120},
+            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "language": {**LANG_ENUM, "description": "The language of every message. Default: as `lang`."},
+            "consent": {"type": "boolean", "const": True,
+                        "description": "Consent to keep the registration (name, e-mail) until the statistics are made."},
+            "audience": {"type": "string", "description": "An audience code from /audiences (for the statistics)."},
+            "postcode": {"type": "string", "pattern": "^[0-9]{4}$", "description": "Belgian postcode (statistics)."},
+        },
+    },
+    "Registration": obj({
+        "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+        "position": {"type": ["integer", "null"], "minimum": 1, "description": "Place on the waiting list, else null."},
+        "token": {**STRING, "description": "The registration's secret: keep it, it is the key to cancel."},
+        "session": {"type": "integer", "minimum": 1},
+        "language": LANG_ENUM,
+        "links": obj({"view": {"type": "string", "format": "uri"}, "cancel": {"type": "string", "format": "uri"},
+                      "ics": {"type": "string", "format": "uri"}}),
+    }, "A registration; the same e-mail address on the same session always gets this one back."),
 }
 
 
@@ -105,6 +126,8 @@ PARAMETERS: dict[str, Any] = {
     "partner": query("partner", STRING, "A partner slug from /partners: sessions it organises or co-hosts."),
     "session_id": {"name": "id", "in": "path", "required": True,
                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+    "token": {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64},
+              "description": "The registration's token, from the registration answer or its e-mail links."},
 }
 
 
@@ -123,6 +146,10 @@ RESPONSES: dict[str, Any] = {
                          "headers": {"Allow": {"schema": STRING}}},
     "Invalid": _error("Invalid input: a message for each bad parameter."),
     "ServerError": _error("Something failed on the server; no detail is given."),
+    "Conflict": _error("The session is full and its waiting list is closed (it starts soon)."),
+    "Gone": _error("The session is cancelled or over."),
+    "Busy": {**_error("Too many registrations at this instant; nothing was stored. Retry after the delay."),
+             "headers": {"Retry-After": {"schema": STRING}}},
 }
 
 ETAG = {"ETag": {"schema": STRING, "description": "Send it back in If-None-Match to get a 304."}}
@@ -161,6 +188,41 @@ def paths() -> dict[str, Any]:
                                _ok("PartnerList", "Every partner."), "422", tag="lists"),
         "/openapi.json": operation("getOpenApi", "This description", [],
                                    _ok_document(), tag="meta"),
+        **registration_paths(),
+    }
+
+
+def _registration_answer(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _json_content(ref("Registration"))}
+
+
+def _errors(*codes: str) -> dict[str, Any]:
+    names = {"404": "NotFound", "405": "MethodNotAllowed", "409": "Conflict", "410": "Gone", "422": "Invalid",
+             "500": "ServerError", "503": "Busy"}
+    return {code: ref(names[code], "responses") for code in sorted({"405", "500", *codes})}
+
+
+def registration_paths() -> dict[str, Any]:
+    token = [ref("token", "parameters"), ref("lang", "parameters")]
+    return {
+        "/sessions/{id}/registrations": {"post": {
+            "operationId": "register", "tags": ["registrations"],
+            "summary": "Register a person: confirmed while seats are left, else on the waiting list",
+            "parameters": [ref("session_id", "parameters"), ref("lang", "parameters")],
+            "requestBody": {"required": True, "content": _json_content(ref("RegistrationRequest"))},
+            "responses": {"201": _registration_answer("Registered (see status and position)."),
+                          "200": _registration_answer("This address was already registered: its registration."),
+                          **_errors("404", "409", "410", "422", "503")},
+        }},
+        "/registrations/{token}": {
+            "get": {"operationId": "getRegistration", "tags": ["registrations"], "summary": "A registration",
+                    "parameters": token,
+                    "responses": {"200": _registration_answer("The registration."), **_errors("404")}},
+            "delete": {"operationId": "cancelRegistration", "tags": ["registrations"],
+                       "summary": "Cancel a registration (or leave the waiting list); the seat goes to the next person",
+                       "parameters": token,
+                       "responses": {"200": _registration_answer("Cancelled."), **_errors("404", "503")}},
+        },
     }
 
 
@@ -185,7 +247,7 @@ def document(base_url: str) -> dict[str, Any]:
         "info": {"title": "Cité des métiers de Bruxelles – workshops API", "version": VERSION,
                  "description": DESCRIPTION},
         "servers": [{"url": f"{base_url.rstrip('/')}/api/v1"}],
-        "tags": [{"name": "calendar"}, {"name": "lists"}, {"name": "meta"}],
+        "tags": [{"name": "calendar"}, {"name": "registrations"}, {"name": "lists"}, {"name": "meta"}],
         "paths": paths(),
         "components": deepcopy({"schemas": SCHEMAS, "parameters": PARAMETERS, "responses": RESPONSES}),
     }

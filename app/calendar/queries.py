@@ -13,6 +13,7 @@ from app.extensions import db
 from app.timeutil import local_day_bounds, local_today
 
 MAX_SPAN_DAYS = 366
+MAX_ID = 2**31 - 1  # integer primary keys on every engine
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 DEFAULT_SPAN_DAYS = 8 * 7
 FILTER_NAMES = ("theme", "audience", "format", "language", "partner")
@@ -145,6 +146,8 @@ def list_sessions(flt: SessionFilter) -> list[Session]:
 
 def get_public_session(session_id: int) -> Session | None:
     """A session shown to the public, or None (unknown or for schools only)."""
+    if not 1 <= session_id <= MAX_ID:
+        return None
     session = db.session.get(Session, session_id)
     if session is None or session.activity.schools_only:
         return None

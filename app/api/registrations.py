@@ -1,0 +1,64 @@
+"""Registering and cancelling through the API: parse, call the registration service, answer."""
+from __future__ import annotations
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from app.api import bp, errors
+from app.calendar.queries import MAX_ID
+from app.errors import NotFound, ValidationError
+from app.messages.services import links
+from app.registrations import services
+from app.registrations.models import Registration
+
+
+def registration_json(registration: Registration) -> dict:
+    found = links(registration)
+    return {
+        "status": registration.status,
+        "position": services.waitlist_position(registration),
+        "token": registration.token,
+        "session": registration.session_id,
+        "language": registration.language,
+        "links": {"view": found["view"], "cancel": found["cancel"], "ics": found["ics"]},
+    }
+
+
+@bp.post("/sessions/<session_id>/registrations")
+def register(session_id: str):
+    lang, _valid = errors.use_lang()
+    if not session_id.isdigit() or not 1 <= int(session_id) <= MAX_ID:
+        raise NotFound({"id": _("There is no such session.")})
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationError({"body": _("Send a JSON object with name, email, language and consent.")})
+    data = {key: body.get(key) for key in ("name", "email", "language", "consent", "audience", "postcode")}
+    for key in ("name", "email", "language", "audience", "postcode"):
+        if data[key] is not None and not isinstance(data[key], str):
+            raise ValidationError({key: _("This field must be text.")})
+    data["language"] = data["language"] or lang
+    data["channel"] = "api"
+    registration, created = services.register(int(session_id), data)
+    response = jsonify(registration_json(registration))
+    response.status_code = 201 if created else 200
+    return response
+
+
+def _by_token(token: str) -> Registration:
+    registration = services.find_by_token(token)
+    if registration is None:
+        raise NotFound({"token": _("Unknown registration.")})
+    return registration
+
+
+@bp.get("/registrations/<token>")
+def registration(token: str):
+    errors.use_lang()
+    return jsonify(registration_json(_by_token(token)))
+
+
+@bp.delete("/registrations/<token>")
+def cancel(token: str):
+    errors.use_lang()
+    _by_token(token)
+    return jsonify(registration_json(services.cancel_registration(token)))

@@ -1,0 +1,87 @@
+"""Registering and cancelling through the JSON API: the contract's answers and every error."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from app.calendar import services as calendar
+from app.extensions import db
+from app.messages.models import OutboxMessage
+from app.registrations.models import Registration
+from app.timeutil import UTC
+from tests import factories as f
+
+PERSON = {"name": "Ana Peeters", "email": "ana@example.be", "language": "nl", "consent": True}
+
+
+@pytest.fixture
+def session():
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=4)
+    return calendar.create_session(f.activity(), start, start + timedelta(hours=2), "online", capacity=1)
+
+
+def post(client, session_id, body, **kw):
+    return client.post(f"/api/v1/sessions/{session_id}/registrations", json=body, **kw)
+
+
+def test_confirmed_then_waitlisted_with_links(client, session):
+    first = post(client, session.id, PERSON)
+    assert first.status_code == 201
+    body = first.get_json()
+    assert body["status"] == "confirmed" and body["position"] is None
+    assert set(body["links"]) == {"view", "cancel", "ics"} and body["token"] in body["links"]["cancel"]
+    second = post(client, session.id, {**PERSON, "email": "bob@example.be"})
+    assert second.status_code == 201 and second.get_json()["status"] == "waitlisted"
+    assert second.get_json()["position"] == 1
+    detail = client.get(f"/api/v1/sessions/{session.id}").get_json()
+    assert detail["seats_left"] == 0 and detail["waiting_list"] == 1
+
+
+def test_same_person_gets_the_same_registration_and_no_second_message(client, session):
+    token = post(client, session.id, PERSON).get_json()["token"]
+    again = post(client, session.id, {**PERSON, "email": "ANA@example.be"})
+    assert again.status_code == 200 and again.get_json()["token"] == token
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 1
+
+
+def test_invalid_input_names_every_field_and_stores_nothing(client, session):
+    response = post(client, session.id, {"name": "", "email": "nope", "language": "de", "consent": "yes",
+                                         "postcode": "1"})
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"name", "email", "language", "consent", "postcode"}
+    for bad in (None, [], "text"):
+        assert post(client, session.id, bad).status_code == 422
+    assert client.post(f"/api/v1/sessions/{session.id}/registrations", data="{oops",
+                       content_type="application/json").status_code == 422
+    assert post(client, session.id, {**PERSON, "name": 5}).status_code == 422
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+
+
+def test_unknown_cancelled_and_full_sessions(client, session):
+    assert post(client, 999999, PERSON).status_code == 404
+    assert post(client, "abc", PERSON).status_code == 404
+    calendar.cancel_session(session)
+    gone = post(client, session.id, PERSON)
+    assert gone.status_code == 410 and "session" in gone.get_json()["errors"]
+
+
+def test_full_session_inside_the_cutoff_is_a_conflict(client):
+    start = datetime.now(UTC) + timedelta(hours=1)
+    soon = calendar.create_session(f.activity("soon"), start, start + timedelta(hours=2), "online", capacity=1)
+    assert post(client, soon.id, PERSON).status_code == 201
+    assert post(client, soon.id, {**PERSON, "email": "b@example.be"}).status_code == 409
+
+
+def test_delete_cancels_and_promotes(client, session):
+    first = post(client, session.id, PERSON).get_json()
+    second = post(client, session.id, {**PERSON, "email": "bob@example.be"}).get_json()
+    response = client.delete(f"/api/v1/registrations/{first['token']}")
+    assert response.status_code == 200 and response.get_json()["status"] == "cancelled"
+    assert client.get(f"/api/v1/registrations/{second['token']}").get_json()["status"] == "confirmed"
+    assert client.delete("/api/v1/registrations/unknown").status_code == 404
+    assert client.get("/api/v1/registrations/" + "x" * 100).status_code == 404
+
+
+def test_error_messages_in_the_language_asked(client, session):
+    dutch = post(client, session.id, {**PERSON, "email": "nope"}, query_string={"lang": "nl"})
+    french = post(client, session.id, {**PERSON, "email": "nope"}, query_string={"lang": "fr"})
+    assert dutch.get_json()["errors"]["email"] != french.get_json()["errors"]["email"]
