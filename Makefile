@@ -25,13 +25,15 @@ node_modules/.installed: package.json package-lock.json
 
 # Compiled catalogues are built, never committed.
 translations: $(BIN)/.installed-run
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel -q compile -d app/translations
 
 # For developers: gather the strings of app/ and update the French and Dutch catalogues.
 extract-messages: $(BIN)/.installed-run
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext --sort-by-file -o app/translations/messages.pot app
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --add-comments=TRANSLATORS: --sort-by-file \
+		--project=Workshops -o app/translations/messages.pot app
 update-catalogues: extract-messages
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching \
+		--ignore-obsolete --width=100
 
 run: $(BIN)/.installed-run translations
 	$(BIN)/flask --app wsgi db upgrade

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
-from flask_babel import format_date, format_datetime, format_time
+from flask_babel import format_date, format_datetime, format_time, refresh
 
 from app.timeutil import to_local
 
@@ -42,6 +42,12 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("local_datetime")
     def local_datetime(value, fmt: str = "medium"):
         return format_datetime(value, fmt)
+
+    @app.teardown_request
+    def forget_language(_exc=None) -> None:
+        """The language belongs to one request, even when an app context outlives it."""
+        g.pop("lang", None)
+        refresh()
 
     @app.context_processor
     def inject_lang():

@@ -14,7 +14,10 @@ from app.public import errors as _errors  # noqa: F401  (registers the error pag
 from app.public import templating as _templating  # noqa: F401  (registers template helpers)
 from app.public.forms import filter_form
 from app.public.helpers import feed_links, sessions_by_day, week_start
-from app.timeutil import local_today, utcnow
+from app.errors import DomainError, ValidationError
+from app.public.registration import attach_errors, form_data, registration_form
+from app.registrations.services import register
+from app.timeutil import local_today, utcnow, utcnow
 
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
@@ -78,13 +81,30 @@ def index(lang: str):
     )
 
 
-@bp.get(f"/{LANG_RULE}/sessions/<int:session_id>")
+@bp.route(f"/{LANG_RULE}/sessions/<int:session_id>", methods=["GET", "POST"])
 def session(lang: str, session_id: int):
     found = get_public_session(session_id) if session_id <= MAX_ID else None
     if found is None:
         abort(404)
+    form = registration_form(lang)
+    problem, status = None, 200
+    if request.method == "POST":
+        if form.validate_on_submit() and not form.website.data:
+            try:
+                registration, _created = register(found.id, form_data(form))
+                return redirect(url_for("registrations.view", lang=lang, token=registration.token, new=1), 303)
+            except ValidationError as exc:
+                attach_errors(form, exc.errors)
+            except DomainError as exc:
+                problem = next(iter(exc.errors.values()))
+                status = exc.status
+        elif form.website.data:
+            problem = _("Your registration could not be taken. Please try again.")
+        status = status if status != 200 else 422
+        found = get_public_session(session_id)
     webcal, web = feed_links(lang, theme=found.activity.theme.code)
     return render_template(
-        "public/session.html", s=found, webcal_url=webcal, feed_url=web,
+        "public/session.html", s=found, webcal_url=webcal, feed_url=web, form=form, problem=problem,
+        open_for_registration=found.status == "scheduled" and found.end_at > utcnow(),
         ics_url=url_for("feeds.session_ics", session_id=found.id, lang=lang),
-    )
+    ), status

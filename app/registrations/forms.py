@@ -1,8 +1,8 @@
 """Forms of the signed-link pages."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 
 class CancelForm(FlaskForm):
@@ -16,3 +16,22 @@ class SurveyForm(FlaskForm):
     comment = TextAreaField(_l("A comment (optional)"),
                             validators=[Length(max=2000, message=_l("The comment is too long (2000 characters at most)."))])
     submit = SubmitField(_l("Send my answer"))
+
+
+class RegistrationForm(FlaskForm):
+    """The public form on a session's page. `website` is a trap for robots: people never see it."""
+
+    name = StringField(_l("Your name"), validators=[InputRequired(_l("Give your name.")),
+                                                    Length(max=120, message=_l("The name is too long (120 characters at most)."))])
+    email = EmailField(_l("Your e-mail address"), validators=[InputRequired(_l("Give a valid e-mail address, such as name@example.be.")),
+                                                              Length(max=254)])
+    language = RadioField(_l("Language of our messages"), choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")],
+                          validators=[InputRequired(_l("Choose French, Dutch or English."))])
+    audience = SelectField(_l("You are (optional)"), validate_choice=False)
+    postcode = StringField(_l("Your postcode (optional)"), validators=[Optional(), Length(max=10)])
+    consent = BooleanField(_l("I agree that the Cité des métiers keeps my name and e-mail address to manage my "
+                              "registration and send me messages about this session. They are erased one year after "
+                              "the session; only anonymous counts are kept for our annual report."),
+                           validators=[InputRequired(_l("We need your consent to keep your registration."))])
+    website = StringField(_l("Leave this field empty"))
+    submit = SubmitField(_l("Register"))
