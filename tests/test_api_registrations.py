@@ -85,3 +85,13 @@ def test_error_messages_in_the_language_asked(client, session):
     dutch = post(client, session.id, {**PERSON, "email": "nope"}, query_string={"lang": "nl"})
     french = post(client, session.id, {**PERSON, "email": "nope"}, query_string={"lang": "fr"})
     assert dutch.get_json()["errors"]["email"] != french.get_json()["errors"]["email"]
+
+
+def test_control_characters_and_nul_bytes_are_refused_not_stored(client, session):
+    for field, value in (("name", "Ana\x00"), ("email", "ana\x00@example.be"), ("postcode", "12\x0034"),
+                         ("audience", "job\x00")):
+        response = post(client, session.id, {**PERSON, field: value})
+        assert response.status_code == 422 and field in response.get_json()["errors"], field
+    assert client.get("/api/v1/registrations/abc\x00def").status_code == 404
+    assert client.delete("/api/v1/registrations/" + "a\x00" * 20).status_code == 404
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0

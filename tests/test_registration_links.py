@@ -72,3 +72,12 @@ def test_survey_only_after_the_start_and_one_answer_per_person(client):
     assert client.post(f"/en/registration/{reg.token}/survey", data={"rating": "5"}).status_code == 200
     (answer,) = db.session.scalars(db.select(SurveyAnswer))
     assert answer.rating == 5
+
+
+def test_survey_comment_with_a_nul_byte_is_refused(client):
+    reg = booked(days=3)
+    past = datetime.now(UTC) - timedelta(hours=3)
+    calendar.reschedule_session(reg.session, past, past + timedelta(hours=2))
+    response = client.post(f"/fr/registration/{reg.token}/survey", data={"rating": "4", "comment": "ok\x00"})
+    assert response.status_code == 422
+    assert db.session.scalar(db.select(db.func.count(SurveyAnswer.id))) == 0

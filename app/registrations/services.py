@@ -1,7 +1,9 @@
 """Registering, cancelling and the waiting list. Every write holds the session's lock."""
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -32,6 +34,8 @@ def clean_registration(data: dict) -> dict:
     name = str(data.get("name") or "").strip()
     if not name:
         errors["name"] = _l("Give your name.")
+    elif _has_control(name):
+        errors["name"] = _l("The name contains characters that cannot be used.")
     elif len(name) > 120:
         errors["name"] = _l("The name is too long (120 characters at most).")
     email = str(data.get("email") or "").strip()
@@ -46,11 +50,12 @@ def clean_registration(data: dict) -> dict:
         errors["consent"] = _l("We need your consent to keep your registration.")
     audience = None
     if data.get("audience"):
-        audience = db.session.scalar(db.select(Audience).where(Audience.code == str(data["audience"])))
+        code = str(data["audience"])
+        audience = None if _has_control(code) else db.session.scalar(db.select(Audience).where(Audience.code == code))
         if audience is None:
             errors["audience"] = _l("Unknown audience.")
     postcode = str(data.get("postcode") or "").strip() or None
-    if postcode and not (postcode.isdigit() and len(postcode) == 4):
+    if postcode and not (postcode.isascii() and postcode.isdigit() and len(postcode) == 4):
         errors["postcode"] = _l("A Belgian postcode has four digits.")
     channel = data.get("channel") or "web"
     if channel not in CHANNELS:
@@ -59,6 +64,11 @@ def clean_registration(data: dict) -> dict:
         raise ValidationError({k: str(v) for k, v in errors.items()})
     return dict(name=name, email=email, email_key=email.lower(), language=language, audience=audience,
                 postcode=postcode, channel=channel)
+
+
+def _has_control(text: str, allowed: str = "") -> bool:
+    """Control characters (NUL included: PostgreSQL refuses it) have no place in what people type."""
+    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
 
 
 def promotion_closes_at(session: Session):
@@ -127,8 +137,12 @@ def register(session_id: int, data: dict) -> tuple[Registration, bool]:
     return registration, True
 
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
 def find_by_token(token: str) -> Registration | None:
-    if not token or len(token) > 64:
+    """The registration of a well-formed token, or None (nothing malformed reaches the database)."""
+    if not isinstance(token, str) or not TOKEN.fullmatch(token):
         return None
     return db.session.scalar(db.select(Registration).where(Registration.token == token))
 
@@ -206,6 +220,8 @@ def answer_survey(token: str, rating: int, comment: str) -> SurveyAnswer:
         errors["rating"] = _l("Choose a mark from 1 to 5.")
     if len(comment or "") > 2000:
         errors["comment"] = _l("The comment is too long (2000 characters at most).")
+    elif _has_control(comment or "", allowed="\n\r\t"):
+        errors["comment"] = _l("The comment contains characters that cannot be used.")
     if registration.session.start_at > utcnow():
         errors["rating"] = _l("The survey opens when the session has started.")
     if errors:
