@@ -91,6 +91,9 @@ def clear_tables() -> None:
 
 @pytest.fixture(autouse=True)
 def _app_context(app):
+    from app.cache import renders
+
+    renders.clear()  # rendered answers of an earlier test's data
     with app.app_context():
         clear_tables()
         yield

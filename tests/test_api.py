@@ -305,15 +305,39 @@ def test_list_queries_do_not_grow_with_the_sessions(client, calendar_rows):
     def record(conn, cursor, statement, *args):
         statements.append(statement)
 
+    from app.cache import renders
+
     get_json(client, YEAR)  # warm up
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
+        renders.clear()  # measure the building, not the cache
         get_json(client, YEAR)
         few = len(statements)
         for n in range(5):
             one_off(f.activity(f"more{n}", cohosts=("vdab", f"p{n}")), date(2026, 6, n + 1))
         statements.clear()
+        renders.clear()
         get_json(client, YEAR)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", record)
     assert len(statements) == few
+
+
+def test_answers_follow_every_change_at_once_despite_the_cache(client):
+    """A rendered answer is reused only while nothing it shows has changed."""
+    from datetime import datetime
+
+    from app.timeutil import UTC
+
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    session = calendar.create_session(f.activity("cached"), start, start + timedelta(hours=1), "online", capacity=5)
+    url = f"/api/v1/sessions?lang=en&from={local_today()}"
+    first = get_json(client, url)
+    assert get_json(client, url) == first
+    session.activity.title_en = "A new title"
+    db.session.commit()
+    (renamed,) = get_json(client, url)["sessions"]
+    assert renamed["title"] == "A new title" and renamed["seats_left"] == 5
+    registrations.register(session.id, {"name": "N", "email": "n@example.be", "language": "fr", "consent": True})
+    assert get_json(client, url)["sessions"][0]["seats_left"] == 4
+    assert get_json(client, f"/api/v1/sessions/{session.id}")["seats_left"] == 4

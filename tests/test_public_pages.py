@@ -324,3 +324,23 @@ def test_upcoming_list_starts_now_by_default(client):
     upcoming = upcoming_part(get(client, "/fr/").get_data(as_text=True))
     assert f"/fr/sessions/{coming.id}\"" in upcoming
     assert f"/fr/sessions/{over.id}\"" not in upcoming
+
+
+def test_upcoming_list_is_paged_and_odd_page_numbers_are_harmless(client):
+    from datetime import datetime, timedelta
+
+    from app.calendar import services as calendar
+    from app.timeutil import UTC
+
+    act = f.activity("paged")
+    first = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    for n in range(45):
+        start = first + timedelta(hours=n)
+        calendar.create_session(act, start, start + timedelta(minutes=30), "online")
+    page_one = client.get("/en/")
+    assert page_one.status_code == 200 and "Later sessions" in page_one.text and "Earlier sessions" not in page_one.text
+    page_two = client.get("/en/?page=2")
+    assert "Earlier sessions" in page_two.text and "Later sessions" not in page_two.text
+    assert page_one.text.count("Workshop paged (en)") > page_two.text.count("Workshop paged (en)")
+    for odd in ("0", "-1", "999999999", "abc", "２"):
+        assert client.get(f"/en/?page={odd}").status_code == 200

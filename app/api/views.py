@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp, errors, openapi
 from app.api import serializers as out
-from app.calendar.queries import filter_choices, get_public_session, list_sessions, parse_filters
+from app.cache import renders
+from app.calendar.queries import calendar_version, filter_choices, get_public_session, list_sessions, parse_filters
 from app.errors import NotFound, ValidationError
 
 errors.register(bp)
@@ -38,9 +39,10 @@ def _date_range_errors() -> dict[str, str]:
     return found
 
 
-def _json(payload: dict, cache: bool = True):
+def _json(payload: dict | bytes, cache: bool = True):
     """JSON with an ETag, answering 304 when the client already has this body."""
-    response = jsonify(payload)
+    response = current_app.response_class(payload, mimetype="application/json") if isinstance(payload, bytes) \
+        else jsonify(payload)
     response.vary.add("Accept-Language")
     if cache:
         response.add_etag()
@@ -50,25 +52,41 @@ def _json(payload: dict, cache: bool = True):
     return response
 
 
+def _rendered(build) -> bytes:
+    """The JSON body of this request, built once per calendar version (see app.cache)."""
+    key = ("api", request.full_path, g.lang, calendar_version())
+    return renders.get_or_build(key, lambda: current_app.json.dumps(build()).encode())
+
+
 @bp.get("/sessions")
 def sessions():
+    _lang()
+    return _json(_rendered(_session_list))
+
+
+def _session_list() -> dict:
     lang, lang_errors = _lang()
     range_errors = _date_range_errors()
     flt, filter_errors = (None, {}) if range_errors else parse_filters(request.args)
     if flt is None or lang_errors:
         raise ValidationError({**filter_errors, **range_errors, **lang_errors})
     rows = list_sessions(flt)
-    return _json({
+    return {
         "sessions": [out.session(row, lang) for row in rows],
         "from": flt.first.isoformat(),
         "to": flt.last.isoformat(),
         "count": len(rows),
         "lang": lang,
-    })
+    }
 
 
 @bp.get("/sessions/<session_id>")
 def session(session_id: str):
+    _lang()
+    return _json(_rendered(lambda: _one_session(session_id)))
+
+
+def _one_session(session_id: str) -> dict:
     lang, problems = _lang()
     if problems:
         raise ValidationError(problems)
@@ -77,7 +95,7 @@ def session(session_id: str):
         found = get_public_session(int(session_id))
     if found is None:
         raise NotFound({"id": _("There is no such session.")})
-    return _json(out.session(found, lang, detail=True))
+    return out.session(found, lang, detail=True)
 
 
 def _choices(name: str, build):

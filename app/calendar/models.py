@@ -34,6 +34,7 @@ class Theme(Translated, db.Model):
     label_fr: Mapped[str] = mapped_column(sa.String(120))
     label_nl: Mapped[str] = mapped_column(sa.String(120))
     label_en: Mapped[str] = mapped_column(sa.String(120))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
 
 
 class Audience(Translated, db.Model):
@@ -43,6 +44,7 @@ class Audience(Translated, db.Model):
     label_fr: Mapped[str] = mapped_column(sa.String(120))
     label_nl: Mapped[str] = mapped_column(sa.String(120))
     label_en: Mapped[str] = mapped_column(sa.String(120))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
 
 
 class Venue(db.Model):
@@ -51,6 +53,7 @@ class Venue(db.Model):
     name: Mapped[str] = mapped_column(sa.String(160), unique=True)
     address: Mapped[str] = mapped_column(sa.String(300))
     accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
     rooms: Mapped[list[Room]] = relationship(back_populates="venue", order_by="Room.name")
 
 
@@ -62,6 +65,7 @@ class Room(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     capacity: Mapped[int] = mapped_column()
     accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
     venue: Mapped[Venue] = relationship(back_populates="rooms")
 
 
@@ -77,6 +81,7 @@ class Partner(Translated, db.Model):
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     room_provider: Mapped[str | None] = mapped_column(sa.String(20))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
 
 
 activity_audience = sa.Table(
@@ -120,6 +125,7 @@ class Activity(Translated, db.Model):
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"), index=True)
     schools_only: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
 
     theme: Mapped[Theme] = relationship()
     organiser: Mapped[Partner | None] = relationship()
@@ -220,6 +226,7 @@ class Session(db.Model):
     # Kept by the registration services, under the session's lock, so listings need no counting.
     confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
     waitlisted_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    seats_version: Mapped[int] = mapped_column(default=0, server_default="0")  # grows with every recount
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

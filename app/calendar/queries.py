@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Activity, Audience, Partner, Session, Theme, activity_audience, activity_cohost
+from app.calendar.models import (
+    DELIVERY_LANGUAGES, FORMATS, Activity, Audience, Partner, Room, Session, Theme, Venue, activity_audience, activity_cohost,
+)
 from app.extensions import db
 from app.timeutil import local_day_bounds, local_today
 
@@ -152,3 +154,19 @@ def get_public_session(session_id: int) -> Session | None:
     if session is None or session.activity.schools_only:
         return None
     return session
+
+
+def calendar_version() -> tuple:
+    """A value that changes whenever anything the public sees changes, from one aggregate query.
+
+    Sessions are never deleted; every edit moves `updated_at`; every seat count change grows
+    `seats_version`; the reference rows carry their own `updated_at`.
+    """
+    def latest(model):
+        return db.select(sa.func.max(model.updated_at)).scalar_subquery()
+
+    query = db.select(
+        sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.coalesce(sa.func.sum(Session.seats_version), 0),
+        latest(Activity), latest(Theme), latest(Audience), latest(Partner), latest(Venue), latest(Room),
+    )
+    return tuple(db.session.execute(query).one())

@@ -7,7 +7,10 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from app.calendar.queries import EARLIEST, LATEST, filter_choices, get_public_session, list_sessions, parse_filters
+from app.cache import renders
+from app.calendar.queries import (
+    EARLIEST, LATEST, calendar_version, filter_choices, get_public_session, list_sessions, parse_filters,
+)
 from app.i18n import LANGS, negotiate
 from app.public import bp
 from app.public import errors as _errors  # noqa: F401  (registers the error pages)
@@ -19,6 +22,7 @@ from app.public.registration import attach_errors, form_data, registration_form
 from app.registrations.services import register
 from app.timeutil import local_today, utcnow, utcnow
 
+PER_PAGE = 40  # sessions in one page of the upcoming list
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
@@ -58,6 +62,12 @@ def _week(raw: str | None) -> tuple[date | None, str | None]:
 
 @bp.get(f"/{LANG_RULE}/")
 def index(lang: str):
+    """The calendar page, rendered once per address and calendar version (see app.cache)."""
+    key = ("page", request.full_path, lang, calendar_version())
+    return renders.get_or_build(key, lambda: _index_page(lang))
+
+
+def _index_page(lang: str):
     choices = filter_choices()
     flt, errors = parse_filters(request.args)
     errors = dict(errors)
@@ -73,12 +83,21 @@ def index(lang: str):
     if not request.args.get("from"):  # from today on: leave out what is already over
         now = utcnow()
         upcoming = [s for s in upcoming if s.end_at > now]
+    pages = max(1, -(-len(upcoming) // PER_PAGE))
+    page = _page_number(request.args.get("page"), pages)
     webcal, web = feed_links(lang, **flt.query_args())
     return render_template(
         "public/index.html", form=form, errors={}, flt=flt, week=week, monday=monday, sunday=sunday,
         previous_week=(monday - timedelta(days=7)).isoformat(), next_week=(monday + timedelta(days=7)).isoformat(),
-        today=local_today(), upcoming=upcoming, webcal_url=webcal, feed_url=web,
+        today=local_today(), upcoming=upcoming[(page - 1) * PER_PAGE:page * PER_PAGE], page=page, pages=pages,
+        webcal_url=webcal, feed_url=web,
     )
+
+
+def _page_number(raw: str | None, pages: int) -> int:
+    """The page of the upcoming list asked for; anything odd gives the nearest sensible page."""
+    number = int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
+    return min(max(number, 1), pages)
 
 
 @bp.route(f"/{LANG_RULE}/sessions/<int:session_id>", methods=["GET", "POST"])

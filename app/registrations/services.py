@@ -89,6 +89,7 @@ def _active(session: Session, email_key: str) -> Registration | None:
 def _recount(session: Session) -> None:
     session.confirmed_count = _count(session, "confirmed")
     session.waitlisted_count = _count(session, "waitlisted")
+    session.seats_version += 1
 
 
 def register(session_id: int, data: dict) -> tuple[Registration, bool]:
