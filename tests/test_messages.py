@@ -137,3 +137,24 @@ def test_without_smtp_host_messages_stay_in_the_outbox(app):
     register(upcoming(), 1)
     assert deliver_due() == {"sent": 0, "failed": 0, "retry": 0}
     assert [m.status for m in outbox()] == ["queued"]
+
+
+def test_subject_and_body_in_the_persons_language():
+    session = upcoming()
+    register(session, 1, lang="nl")
+    register(session, 2, lang="fr")
+    dutch, french = outbox()
+    assert dutch.subject.startswith("Inschrijving bevestigd") and "Dag Person" in dutch.body_text
+    assert french.subject.startswith("Inscription confirmée") and "Bonjour" in french.body_text
+
+
+def test_a_larger_capacity_promotes_the_first_waiting_and_tells_them():
+    session = upcoming(capacity=1)
+    register(session, 1)
+    second = register(session, 2)
+    register(session, 3)
+    calendar.update_session(session, capacity=2)
+    db.session.expire_all()
+    assert db.session.get(type(second), second.id).status == "confirmed"
+    assert [m.to_email for m in outbox("promotion")] == ["p2@example.be"]
+    assert db.session.get(type(session), session.id).waiting_count() == 1

@@ -56,10 +56,8 @@ def _server_error(error: Exception):
 
 def _domain_error(error: DomainError):
     retry = getattr(error, "retry_after", None)
-    if error.status == 503:  # the session's lock was busy: nothing was stored, try again
-        return error_response(503, {"session": _("Many people are registering right now. Please try again.")},
-                              {"Retry-After": str(retry or 2)})
-    return error_response(error.status, error.errors)
+    headers = {"Retry-After": str(retry)} if retry else None  # the session's lock was busy: nothing stored
+    return error_response(error.status, error.errors, headers)
 
 
 def _unexpected(error: Exception):
