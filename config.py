@@ -70,6 +70,12 @@ class Config:
     LINKEDIN_ORGANIZATION_ID = _env("LINKEDIN_ORGANIZATION_ID")
     LINKEDIN_TOKEN = _env("LINKEDIN_TOKEN")
 
+    # Cookies: secure when the public address is https; the staff's login lasts a working day.
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = (BASE_URL or "").startswith("https://")
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 10 * 3600
+
     # Flask-Babel: English source strings, French and Dutch catalogues.
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"

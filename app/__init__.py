@@ -15,13 +15,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from app.extensions import babel, csrf, db, migrate
+    from app.extensions import babel, csrf, db, login_manager, migrate
     from app.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path.rsplit("/", 1)[0] + "/migrations"))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Brussels")
     csrf.init_app(app)
+    login_manager.init_app(app)
+    from app.accounts.login import configure_login
+
+    configure_login(app, login_manager)
 
     from app import models  # noqa: F401  (every model registered on the metadata)
     from app.calendar.signals import session_changed

@@ -12,3 +12,4 @@ from app.calendar.models import (  # noqa: F401
 )
 from app.registrations.models import Registration, SurveyAnswer  # noqa: F401,E402
 from app.messages.models import OutboxMessage  # noqa: F401,E402
+from app.accounts.models import LoginAttempt, User  # noqa: F401,E402

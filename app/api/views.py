@@ -1,6 +1,7 @@
 """The public JSON API, version 1: read the query, ask the calendar, serialise."""
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 
@@ -39,23 +40,32 @@ def _date_range_errors() -> dict[str, str]:
     return found
 
 
-def _json(payload: dict | bytes, cache: bool = True):
+def _json(payload: dict | tuple[bytes, str], cache: bool = True):
     """JSON with an ETag, answering 304 when the client already has this body."""
-    response = current_app.response_class(payload, mimetype="application/json") if isinstance(payload, bytes) \
-        else jsonify(payload)
+    if isinstance(payload, tuple):  # a rendered body and its ETag
+        response = current_app.response_class(payload[0], mimetype="application/json")
+        response.set_etag(payload[1])
+    else:
+        response = jsonify(payload)
+        if cache:
+            response.add_etag()
     response.vary.add("Accept-Language")
     if cache:
-        response.add_etag()
         response.cache_control.public = True
         response.cache_control.no_cache = True
         response.make_conditional(request)
     return response
 
 
-def _rendered(build) -> bytes:
-    """The JSON body of this request, built once per calendar version (see app.cache)."""
+def _rendered(build) -> tuple[bytes, str]:
+    """The JSON body of this request and its ETag, built once per calendar version (see app.cache)."""
     key = ("api", request.full_path, g.lang, calendar_version())
-    return renders.get_or_build(key, lambda: current_app.json.dumps(build()).encode())
+
+    def render() -> tuple[bytes, str]:
+        body = current_app.json.dumps(build()).encode()
+        return body, hashlib.sha1(body).hexdigest()
+
+    return renders.get_or_build(key, render)
 
 
 @bp.get("/sessions")

@@ -1,0 +1,32 @@
+"""Flask-Login's side: loading the account of a session cookie, and where to send the anonymous."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+
+from app.extensions import db
+
+
+def configure_login(app: Flask, manager: LoginManager) -> None:
+    manager.login_view = "accounts.login"
+    manager.login_message = _l("Please log in to see this page.")
+    manager.session_protection = "strong"
+
+    @manager.user_loader
+    def load_user(value: str):
+        from app.accounts.models import User
+
+        user_id, _, stamp = (value or "").partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or str(int(user.password_changed_at.timestamp())) != stamp:
+            return None
+        return user
+
+    @app.context_processor
+    def backoffice_helpers():
+        from app.accounts.access import can
+
+        return {"can": can, "has_endpoint": lambda name: name in app.view_functions}

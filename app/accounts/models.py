@@ -1,0 +1,58 @@
+"""Accounts of the centre's staff and of partner organisations' users. The public has none."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.calendar.models import Partner
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+STAFF_ROLES = ("admin", "coordinator", "counsellor")
+ROLES = STAFF_ROLES + ("partner",)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'coordinator', 'counsellor', 'partner')", name="role_known"),
+        sa.CheckConstraint("(role = 'partner') = (partner_id IS NOT NULL)", name="partner_users_have_a_partner"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # normalised, lower case
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(12))
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"), index=True)
+    language: Mapped[str] = mapped_column(sa.String(2), default="fr")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    partner: Mapped[Partner | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    def get_id(self) -> str:
+        # The session cookie names the account and its password's age: a new password logs out everywhere.
+        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, by address and by account, for the rate limit (shared by every web process)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (sa.Index("ix_login_attempt_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(300))  # "ip:<address>" or "account:<e-mail>"
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
