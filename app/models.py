@@ -13,3 +13,5 @@ from app.calendar.models import (  # noqa: F401
 from app.registrations.models import Registration, SurveyAnswer  # noqa: F401,E402
 from app.messages.models import OutboxMessage  # noqa: F401,E402
 from app.accounts.models import LoginAttempt, User  # noqa: F401,E402
+from app.partners.models import SessionProposal  # noqa: F401,E402
+from app.attendance.models import Attendance  # noqa: F401,E402

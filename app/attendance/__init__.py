@@ -1,0 +1,1 @@
+"""The attendance sheet, walk-ins and check-in by QR code."""

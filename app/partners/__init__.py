@@ -1,0 +1,1 @@
+"""Partner organisations: their sessions, registrations, proposals and videoconference choice."""
