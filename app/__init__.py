@@ -31,18 +31,33 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.calendar.signals import session_changed
     from app.registrations.services import on_session_changed
 
+    from app.videorooms.services import note_change
+
     session_changed.connect(on_session_changed, weak=False)  # connecting again is harmless
+    session_changed.connect(note_change, weak=False)
+    from app.accounts.views import bp as accounts_bp
     from app.api import bp as api_bp
     from app.core import bp as core_bp
     from app.feeds import bp as feeds_bp
     from app.public import bp as public_bp
+    from app.closures.views import bp as closures_bp
     from app.registrations.views import bp as registrations_bp
+    from app.partners.views import bp as partners_bp
+    from app.attendance.views import bp as attendance_bp
+    from app.staff import bp as staff_bp
+    from app.videorooms.views import bp as videorooms_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(feeds_bp, url_prefix="/feeds")
     app.register_blueprint(registrations_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(attendance_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(videorooms_bp)
+    app.register_blueprint(closures_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command
@@ -51,6 +66,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.scheduler import scheduler_command
 
     app.cli.add_command(demo_command)
+    from app.accounts.commands import users_command
+
+    app.cli.add_command(users_command)
     app.cli.add_command(scheduler_command)
     register_template_helpers(app)
     return app

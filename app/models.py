@@ -15,3 +15,5 @@ from app.messages.models import OutboxMessage  # noqa: F401,E402
 from app.accounts.models import LoginAttempt, User  # noqa: F401,E402
 from app.partners.models import SessionProposal  # noqa: F401,E402
 from app.attendance.models import Attendance  # noqa: F401,E402
+from app.videorooms.models import JoinEvent, VideoRoom  # noqa: F401,E402
+from app.closures.models import CapacityCap, Closure, ClosureEffect  # noqa: F401,E402

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.messages import jobs
 from app.messages.delivery import deliver_due
 from app.timeutil import UTC
+from app.videorooms.services import sync_due as sync_rooms
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ JOBS = (
     ("close_waiting_lists", jobs.close_waiting_lists, "SCHEDULER_WAITLIST_SECONDS", 300),
     ("send_due_reminders", jobs.send_due_reminders, "SCHEDULER_REMINDER_SECONDS", 300),
     ("send_due_surveys", jobs.send_due_surveys, "SCHEDULER_SURVEY_SECONDS", 900),
+    ("sync_rooms", sync_rooms, "SCHEDULER_ROOMS_SECONDS", 30),
     ("deliver_outbox", deliver_due, "SCHEDULER_DELIVERY_SECONDS", 30),
 )
 

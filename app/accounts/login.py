@@ -1,7 +1,7 @@
 """Flask-Login's side: loading the account of a session cookie, and where to send the anonymous."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
@@ -11,7 +11,9 @@ from app.extensions import db
 def configure_login(app: Flask, manager: LoginManager) -> None:
     manager.login_view = "accounts.login"
     manager.login_message = _l("Please log in to see this page.")
-    manager.session_protection = "strong"
+    # "basic": a host moving from Wi-Fi to mobile data on the attendance sheet stays logged in;
+    # the session is then no longer "fresh", and sensitive actions can ask for the password again.
+    manager.session_protection = "basic"
 
     @manager.user_loader
     def load_user(value: str):
@@ -24,6 +26,11 @@ def configure_login(app: Flask, manager: LoginManager) -> None:
         if user is None or not user.active or str(int(user.password_changed_at.timestamp())) != stamp:
             return None
         return user
+
+    @app.teardown_request
+    def forget_user(_exc=None) -> None:
+        """The account belongs to one request, even when an app context outlives it."""
+        g.pop("_login_user", None)
 
     @app.context_processor
     def backoffice_helpers():

@@ -165,8 +165,11 @@ def calendar_version() -> tuple:
     def latest(model):
         return db.select(sa.func.max(model.updated_at)).scalar_subquery()
 
+    from app.closures.models import Closure
+
     query = db.select(
         sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.coalesce(sa.func.sum(Session.seats_version), 0),
-        latest(Activity), latest(Theme), latest(Audience), latest(Partner), latest(Venue), latest(Room),
+        latest(Activity), latest(Theme), latest(Audience), latest(Partner), latest(Venue), latest(Room), latest(Closure),
+        db.select(sa.func.count(Closure.id)).scalar_subquery(),
     )
     return tuple(db.session.execute(query).one())

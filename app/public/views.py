@@ -17,6 +17,7 @@ from app.public import errors as _errors  # noqa: F401  (registers the error pag
 from app.public import templating as _templating  # noqa: F401  (registers template helpers)
 from app.public.forms import filter_form
 from app.public.helpers import feed_links, sessions_by_day, week_start
+from app.closures.services import closures_ahead
 from app.errors import DomainError, ValidationError
 from app.public.registration import attach_errors, form_data, registration_form
 from app.registrations.services import register
@@ -90,6 +91,7 @@ def _index_page(lang: str):
         "public/index.html", form=form, errors={}, flt=flt, week=week, monday=monday, sunday=sunday,
         previous_week=(monday - timedelta(days=7)).isoformat(), next_week=(monday + timedelta(days=7)).isoformat(),
         today=local_today(), upcoming=upcoming[(page - 1) * PER_PAGE:page * PER_PAGE], page=page, pages=pages,
+        closures=closures_ahead(),
         webcal_url=webcal, feed_url=web,
     )
 

@@ -1,0 +1,1 @@
+"""Closures of a venue (lockdown, holidays, works) and health-measure capacity caps."""

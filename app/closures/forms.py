@@ -1,0 +1,34 @@
+"""Forms of the closures pages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+
+class ClosureForm(FlaskForm):
+    venue = SelectField(_l("Venue"), coerce=int, validators=[InputRequired(_l("Choose a venue."))])
+    first_day = DateField(_l("First day closed"), validators=[InputRequired(_l("Give the first day."))])
+    last_day = DateField(_l("Last day closed"), validators=[InputRequired(_l("Give the last day."))])
+    reason = StringField(_l("Reason (shown to the public)"), validators=[
+        InputRequired(_l("Give the reason, as the public will read it.")),
+        Length(max=300, message=_l("The reason is too long (300 characters at most)."))])
+    action = RadioField(_l("Sessions on site during the closure"), default="online",
+                        choices=[("online", _l("Switch them online")), ("cancel", _l("Cancel them"))])
+    preview = SubmitField(_l("Show the sessions concerned"))
+    confirm = SubmitField(_l("Confirm the closure"))
+
+
+class ChangeClosureForm(FlaskForm):
+    first_day = DateField(_l("First day closed"), validators=[InputRequired(_l("Give the first day."))])
+    last_day = DateField(_l("Last day closed"), validators=[InputRequired(_l("Give the last day."))])
+    submit = SubmitField(_l("Change the dates"))
+
+
+class CapacityCapForm(FlaskForm):
+    venue = SelectField(_l("Venue"), coerce=int, validators=[Optional()])
+    first_day = DateField(_l("From"), validators=[InputRequired(_l("Give the first day."))])
+    last_day = DateField(_l("Until"), validators=[InputRequired(_l("Give the last day."))])
+    percent = IntegerField(_l("Share of each room's capacity (%)"), validators=[
+        InputRequired(_l("Give a share from 1 to 100 %.")), NumberRange(1, 100, _l("Give a share from 1 to 100 %."))])
+    reason = StringField(_l("Reason"), validators=[Length(max=300, message=_l("The reason is too long (300 characters at most)."))])
+    submit = SubmitField(_l("Set the cap"))

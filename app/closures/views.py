@@ -1,0 +1,111 @@
+"""Staff pages: closures (preview, confirm, change) and capacity caps."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.access import require
+from app.calendar.models import Venue
+from app.closures import services
+from app.closures.forms import CapacityCapForm, ChangeClosureForm, ClosureForm
+from app.closures.models import Closure
+from app.errors import ValidationError
+from app.extensions import db
+from app.i18n import LANGS
+from app.videorooms.services import sync_due
+
+bp = Blueprint("closures", __name__)
+LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
+
+
+@bp.url_value_preprocessor
+def take_lang(endpoint, values) -> None:
+    if values and values.get("lang") in LANGS:
+        g.lang = values["lang"]
+
+
+def _venues() -> list[tuple[int, str]]:
+    return [(v.id, v.name) for v in db.session.scalars(db.select(Venue).order_by(Venue.name))]
+
+
+def _attach(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = list(field.errors) + [message]
+
+
+@bp.get(f"/{LANG_RULE}/staff/closures")
+def index(lang: str):
+    require("plan")
+    return render_template("closures/index.html", closures=services.closures_ahead(),
+                           over_cap=services.sessions_over_cap(), caps=services.caps_ahead())
+
+
+@bp.route(f"/{LANG_RULE}/staff/closures/new", methods=["GET", "POST"])
+def new(lang: str):
+    require("plan")
+    form = ClosureForm()
+    form.venue.choices = _venues()
+    affected, status = None, 200
+    if form.validate_on_submit():
+        venue = db.session.get(Venue, form.venue.data)
+        values = (venue, form.first_day.data, form.last_day.data, form.reason.data, form.action.data)
+        try:
+            if form.confirm.data:
+                closure = services.declare_closure(*values, user=current_user)
+                sync_due(session_ids=[e.session_id for e in closure.effects], timeout=3)
+                flash(_("The closure is recorded; %(count)s sessions were changed and everyone registered is told.",
+                        count=len(closure.effects)), "success")
+                return redirect(url_for("closures.index", lang=lang), 303)
+            affected = services.preview_closure(*values)
+        except ValidationError as exc:
+            _attach(form, exc.errors)
+            status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("closures/new.html", form=form, affected=affected), status
+
+
+@bp.route(f"/{LANG_RULE}/staff/closures/<int:closure_id>", methods=["GET", "POST"])
+def change(lang: str, closure_id: int):
+    require("plan")
+    closure = db.session.get(Closure, closure_id) if closure_id < 2**31 else None
+    if closure is None:
+        abort(404)
+    form = ChangeClosureForm(obj=closure)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.change_closure(closure, form.first_day.data, form.last_day.data)
+            sync_due(session_ids=[e.session_id for e in closure.effects], timeout=3)
+            flash(_("The closure's dates are changed and the sessions concerned follow."), "success")
+            return redirect(url_for("closures.index", lang=lang), 303)
+        except ValidationError as exc:
+            _attach(form, exc.errors)
+            status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("closures/change.html", form=form, closure=closure), status
+
+
+@bp.route(f"/{LANG_RULE}/staff/capacity-caps/new", methods=["GET", "POST"])
+def new_cap(lang: str):
+    require("plan")
+    form = CapacityCapForm()
+    form.venue.choices = [(0, _("Every venue"))] + _venues()
+    status = 200
+    if form.validate_on_submit():
+        venue = db.session.get(Venue, form.venue.data) if form.venue.data else None
+        try:
+            services.add_capacity_cap(venue, form.first_day.data, form.last_day.data, form.percent.data,
+                                      form.reason.data or "")
+            flash(_("The capacity cap is set. Sessions already over it are listed below."), "success")
+            return redirect(url_for("closures.index", lang=lang), 303)
+        except ValidationError as exc:
+            _attach(form, exc.errors)
+            status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("closures/cap.html", form=form), status

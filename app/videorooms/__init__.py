@@ -1,0 +1,1 @@
+"""Videoconference rooms of online and hybrid sessions: asked for, followed, deleted, retried."""

@@ -1,0 +1,190 @@
+"""A session's room follows the session: asked for when it goes online or hybrid, moved with its time,
+deleted when it is cancelled or goes back on site. Changes are noted in the session's transaction;
+the provider is called afterwards, outside any transaction, and retried with growing delays.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_
+
+from app.calendar.models import Session
+from app.extensions import db
+from app.integrations.rooms import (
+    MeetingRoom, PermanentRoomError, RoomError, TemporaryRoomError, ensure_room, provider_for,
+)
+from app.timeutil import utcnow
+from app.videorooms.models import PROVIDERS, VideoRoom
+
+LEASE = timedelta(minutes=2)
+MAX_DELAY = timedelta(hours=1)
+
+
+def wants_room(session: Session) -> bool:
+    return session.status == "scheduled" and session.format in ("online", "hybrid")
+
+
+CREDENTIALS = {
+    "jitsi": (),
+    "whereby": ("WHEREBY_API_KEY",),
+    "google_meet": ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_REFRESH_TOKEN"),
+}
+
+
+def is_configured(provider: str, config) -> bool:
+    return all(config.get(name) for name in CREDENTIALS.get(provider, ("-",)))
+
+
+def preferred_provider(session: Session) -> str:
+    """The main organiser's preference, else the configured default; Jitsi when the choice lacks credentials."""
+    config = current_app.config
+    organiser = session.activity.organiser
+    name = (organiser.room_provider if organiser and organiser.room_provider else None) or config["ROOM_PROVIDER_DEFAULT"]
+    return name if name in PROVIDERS and is_configured(name, config) else "jitsi"
+
+
+def room_of(session: Session) -> VideoRoom | None:
+    return db.session.scalar(db.select(VideoRoom).where(VideoRoom.session_id == session.id))
+
+
+def note_change(session: Session, changes: set[str] | None = None) -> VideoRoom | None:
+    """Inside the session's transaction: say what the room should become (no call to the provider)."""
+    room = room_of(session)
+    wanted = wants_room(session)
+    if room is None:
+        if not wanted:
+            return None
+        room = VideoRoom(session_id=session.id, provider=preferred_provider(session), state="pending", version=0,
+                         chosen_by_staff=False, wanted=True, attempts=0)
+        db.session.add(room)
+    elif room.wanted == wanted and room.state in ("ready", "failed") and not (changes or set()) & {"time", "restored"}:
+        return room
+    if not room.chosen_by_staff and room.external_id is None:
+        room.provider = preferred_provider(session)
+    room.wanted = wanted
+    room.state = "pending" if (wanted or room.external_id) else "absent"
+    room.version += 1
+    room.attempts, room.next_attempt_at, room.last_error = 0, utcnow(), ""
+    db.session.flush()
+    return room
+
+
+def choose_provider(session: Session, provider: str) -> VideoRoom:
+    """Staff pick the provider of one session's room (the old room is deleted at the next sync)."""
+    from app.errors import ValidationError
+
+    if provider not in PROVIDERS:
+        raise ValidationError({"provider": "unknown provider"})
+    room = note_change(session) or VideoRoom(session_id=session.id, provider=provider, wanted=False, state="absent",
+                                             version=0, attempts=0)
+    db.session.add(room)
+    room.provider, room.chosen_by_staff = provider, True
+    if room.wanted:
+        room.state, room.version, room.next_attempt_at = "pending", room.version + 1, utcnow()
+    db.session.commit()
+    return room
+
+
+def _due(now: datetime):
+    return or_(
+        (VideoRoom.state == "pending") & (VideoRoom.next_attempt_at <= now) &
+        or_(VideoRoom.lease_until.is_(None), VideoRoom.lease_until < now),
+        (VideoRoom.state == "pending") & (VideoRoom.lease_until < now),
+    )
+
+
+def _claim(now: datetime, session_ids: list[int] | None, limit: int) -> list[tuple[int, int]]:
+    """(room id, version) of due rooms, leased to this process (SKIP LOCKED on PostgreSQL)."""
+    from app.locking import begin_write
+
+    db.session.rollback()
+    query = db.select(VideoRoom).where(_due(now)).order_by(VideoRoom.next_attempt_at, VideoRoom.id).limit(limit)
+    if session_ids is not None:
+        query = query.where(VideoRoom.session_id.in_(session_ids))
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    else:
+        begin_write()
+    rooms = list(db.session.scalars(query))
+    for room in rooms:
+        room.lease_until = now + LEASE
+    claimed = [(room.id, room.version) for room in rooms]
+    db.session.commit()
+    return claimed
+
+
+def sync_due(now: datetime | None = None, session_ids: list[int] | None = None, limit: int = 20,
+             timeout: float | None = None) -> dict[str, int]:
+    """Bring due rooms in line with their sessions. Safe with several processes at once."""
+    now = now or utcnow()
+    counts = {"ready": 0, "absent": 0, "retry": 0, "failed": 0}
+    for room_id, version in _claim(now, session_ids, limit):
+        counts[_sync_one(room_id, version, timeout)] += 1
+    return counts
+
+
+def _sync_one(room_id: int, version: int, timeout: float | None) -> str:
+    room = db.session.get(VideoRoom, room_id)
+    session = room.session
+    title = session.activity.localized("title", "fr")
+    start, end, wanted = session.start_at, session.end_at, room.wanted
+    config = dict(current_app.config)
+    if timeout is not None:
+        config["ROOMS_HTTP_TIMEOUT"] = timeout
+    found = dict(external_provider=room.external_provider, external_id=room.external_id,
+                 join_url=room.join_url, host_url=room.host_url, extra=room.extra,
+                 made_for_start=room.made_for_start, made_for_end=room.made_for_end)
+    db.session.commit()  # no transaction stays open during the calls
+    outcome, error, retry_after = "ready" if wanted else "absent", "", None
+    try:
+        found = _apply(room.key, room.provider, wanted, found, start, end, title, config)
+    except TemporaryRoomError as exc:
+        outcome, error, retry_after = "retry", exc.reason, getattr(exc, "retry_after", None)
+    except (PermanentRoomError, RoomError) as exc:
+        outcome, error = "failed", exc.reason
+    room = db.session.get(VideoRoom, room_id, populate_existing=True)
+    for name, value in found.items():
+        setattr(room, name, value)
+    room.lease_until, room.last_error = None, error[:500]
+    if outcome == "retry":
+        room.attempts += 1
+        delay = min(timedelta(seconds=30 * 2 ** (room.attempts - 1)), MAX_DELAY)
+        if retry_after:
+            delay = max(delay, timedelta(seconds=float(retry_after)))
+        room.state, room.next_attempt_at = "pending", utcnow() + delay
+    elif room.version != version:  # the session changed meanwhile: another pass at once
+        room.state, room.next_attempt_at = "pending", utcnow()
+    else:
+        room.state = "failed" if outcome == "failed" else outcome
+    db.session.commit()
+    return outcome
+
+
+def _existing(found: dict) -> MeetingRoom:
+    return MeetingRoom(found["external_provider"], found["external_id"], found["join_url"] or "",
+                       found["host_url"] or "", dict(found["extra"] or {}))
+
+
+def _apply(key, provider_name, wanted, found, start, end, title, config) -> dict:
+    """The calls to the providers; returns what then exists. Raises RoomError subclasses."""
+    if found["external_id"] is not None and (not wanted or found["external_provider"] != provider_name):
+        provider_for(found["external_provider"], config).delete(_existing(found))
+        found = dict.fromkeys(found)
+    if not wanted:
+        return found
+    provider = provider_for(provider_name, config)
+    if found["external_id"] is None:
+        meeting = ensure_room(provider, key, start, end, title)
+    elif (found["made_for_start"], found["made_for_end"]) != (start, end):
+        meeting = provider.update(_existing(found), start, end, title)
+    else:
+        return found
+    return dict(external_provider=provider_name, external_id=meeting.external_id, join_url=meeting.join_url,
+                host_url=meeting.host_url, extra=meeting.extra or {}, made_for_start=start, made_for_end=end)
+
+
+def pending_rooms() -> list[VideoRoom]:
+    """Rooms not yet as they should be, for staff (with their last error)."""
+    return list(db.session.scalars(db.select(VideoRoom).where(VideoRoom.state.in_(("pending", "failed")))
+                                   .order_by(VideoRoom.next_attempt_at)))

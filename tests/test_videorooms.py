@@ -1,0 +1,107 @@
+"""A session's room follows it: asked for online/hybrid, moved with its time, deleted when not needed.
+The join link opens from 30 minutes before the start; room addresses never reach public outputs."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from app.calendar import services as calendar
+from app.extensions import db
+from app.registrations import services as registrations
+from app.timeutil import UTC
+from app.videorooms.models import JoinEvent, VideoRoom
+from app.videorooms.services import room_of, sync_due
+from tests import factories as f
+
+
+def online(days=3, fmt="online", organiser=None, hours=0):
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=days, hours=hours)
+    venue = f.venue() if fmt != "online" else None
+    return calendar.create_session(f.activity(organiser=organiser), start, start + timedelta(hours=2), fmt,
+                                   venue=venue, room=venue.rooms[0] if venue else None, capacity=3)
+
+
+def test_room_asked_made_moved_and_deleted(app):
+    session = online()
+    room = room_of(session)
+    assert room.state == "pending" and room.wanted and room.provider == "jitsi"
+    assert sync_due() == {"ready": 1, "absent": 0, "retry": 0, "failed": 0}
+    db.session.refresh(room)
+    assert room.state == "ready" and room.join_url.startswith(app.config["JITSI_BASE_URL"] + "/")
+    first_url = room.join_url
+    later = session.start_at + timedelta(days=1)
+    calendar.reschedule_session(session, later, later + timedelta(hours=2))
+    assert room_of(session).state == "pending"
+    sync_due()
+    room = room_of(session)
+    assert room.state == "ready" and room.made_for_start == later and room.join_url == first_url
+    calendar.update_session(session, format="face_to_face", venue=f.venue())
+    assert room_of(session).wanted is False
+    sync_due()
+    room = room_of(session)
+    assert room.state == "absent" and room.join_url is None and room.external_id is None
+
+
+def test_cancelled_session_loses_its_room():
+    session = online(fmt="hybrid")
+    sync_due()
+    calendar.cancel_session(session, "ill")
+    sync_due()
+    assert room_of(session).state == "absent"
+
+
+def test_preference_without_credentials_falls_back_to_jitsi():
+    session = online(organiser="bxlformation")
+    session.activity.organiser.room_provider = "whereby"  # no WHEREBY_API_KEY in the tests' settings
+    db.session.commit()
+    later = session.start_at + timedelta(hours=3)
+    calendar.reschedule_session(session, later, later + timedelta(hours=1))
+    assert room_of(session).provider == "jitsi"
+
+
+def test_face_to_face_sessions_get_no_room():
+    session = online(fmt="face_to_face")
+    assert room_of(session) is None
+
+
+def person(n, lang="fr"):
+    return {"name": f"P{n}", "email": f"p{n}@example.be", "language": lang, "consent": True}
+
+
+def test_join_link_before_during_and_for_the_waiting_list(client):
+    session = online(days=2)
+    session.capacity = 1
+    db.session.commit()
+    confirmed, _ = registrations.register(session.id, person(1))
+    waiting, _ = registrations.register(session.id, person(2))
+    assert waiting.status == "waitlisted"
+    sync_due()
+    early = client.get(f"/join/{confirmed.token}")
+    assert early.status_code == 200 and "30" in early.text
+    assert db.session.scalar(db.select(db.func.count(JoinEvent.id))) == 0
+    start = datetime.now(UTC) + timedelta(minutes=10)
+    calendar.reschedule_session(session, start, start + timedelta(hours=1))
+    preparing = client.get(f"/join/{confirmed.token}")  # the room follows the new time first
+    assert preparing.status_code == 200
+    sync_due()
+    inside = client.get(f"/join/{confirmed.token}")
+    assert inside.status_code == 303 and inside.headers["Location"] == room_of(session).join_url
+    assert db.session.scalar(db.select(db.func.count(JoinEvent.id))) == 1
+    assert client.get(f"/join/{waiting.token}").status_code == 403
+    assert client.get("/join/not-a-token").status_code == 404
+
+
+def test_join_link_of_a_cancelled_session(client):
+    session = online()
+    registration, _ = registrations.register(session.id, person(1))
+    calendar.cancel_session(session)
+    assert client.get(f"/join/{registration.token}").status_code == 410
+
+
+@pytest.mark.parametrize("path", ["/fr/", "/en/sessions/{id}", "/api/v1/sessions", "/api/v1/sessions/{id}",
+                                  "/feeds/workshops.ics", "/feeds/sessions/{id}.ics"])
+def test_room_addresses_never_in_public_outputs(client, path):
+    session = online(days=1)
+    sync_due()
+    join_url = room_of(session).join_url
+    body = client.get(path.format(id=session.id)).get_data(as_text=True)
+    assert join_url and join_url not in body and "meet.jit.si" not in body
