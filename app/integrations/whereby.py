@@ -199,7 +199,7 @@ class WherebyProvider(RoomProvider):
         extra = {
             "startDate": body.get("startDate"),
             "endDate": body.get("endDate"),
-            "roomName": body.get("roomName") or _name_of(room_url),
+            "roomName": body.get("roomName") or "/" + _name_of(room_url),
         }
         if key:
             extra["key"] = key
