@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, format_time, get_locale, gettext, lazy_gettext as _l
 
 from app.calendar.signals import session_changed
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Activity, Room, Series, SeriesException, Session, Venue
@@ -48,6 +49,40 @@ def _raise(errors: dict) -> None:
         raise ValidationError({k: str(v) for k, v in errors.items()})
 
 
+def check_room_free(errors: dict, room: Room | None, spans, exclude_session: int | None = None,
+                exclude_series: int | None = None) -> None:
+    """Refuse a room already held, at an overlapping time, by another scheduled session (one query)."""
+    spans = sorted(spans)
+    if errors or room is None or not spans:
+        return
+    query = db.select(Session).where(
+        Session.room_id == room.id, Session.status == "scheduled",
+        Session.start_at < max(end for _, end in spans), Session.end_at > spans[0][0]).order_by(Session.start_at)
+    if exclude_session is not None:
+        query = query.where(Session.id != exclude_session)
+    if exclude_series is not None:  # the series' own sessions that follow it are being replaced
+        query = query.where(~((Session.series_id == exclude_series) & Session.detached.is_(False)))
+    others = list(db.session.scalars(query))
+    for start, end in spans:
+        other = next((o for o in others if o.start_at < end and start < o.end_at), None)
+        if other is not None:
+            begins, ends = other.start_at.astimezone(BRUSSELS), other.end_at.astimezone(BRUSSELS)
+            errors["room"] = gettext(
+                "%(room)s is already booked on %(day)s from %(start)s to %(end)s for “%(title)s” (session %(id)s).",
+                room=room.name, day=format_date(begins.date(), "EEEE d MMMM y"), start=format_time(begins, "HH:mm"),
+                end=format_time(ends, "HH:mm"), title=other.activity.localized("title", str(get_locale() or "fr")[:2]),
+                id=other.id)
+            return
+
+
+def _series_spans(values: dict, exceptions, now: datetime, skip_days=frozenset()) -> list:
+    """The future occurrences a series with these values would hold its room for."""
+    probe = SimpleNamespace(weekday_list=values["weekdays"], exceptions=exceptions, **{
+        k: values[k] for k in ("start_time", "duration_minutes", "start_date", "end_date")})
+    return [(start, end) for day, start, end, kind in preview_series(probe)
+            if kind != "skip" and start > now and day not in skip_days]
+
+
 def _touch(session: Session, significant: bool) -> None:
     session.updated_at = utcnow()
     if significant:
@@ -78,6 +113,8 @@ def create_session(
     _check_place(errors, format, venue, room)
     _check_capacity(errors, capacity)
     _check_language(errors, language)
+    if format != "online":
+        check_room_free(errors, room, [(start, end)])
     _raise(errors)
     session = Session(
         activity=activity,
@@ -92,6 +129,7 @@ def create_session(
         revision=0,
     )
     db.session.add(session)
+    _announce(session, {"created"})
     db.session.commit()
     return session
 
@@ -100,6 +138,8 @@ def reschedule_session(session: Session, start: datetime, end: datetime) -> Sess
     """Move a session to another time; a series edit no longer touches it."""
     errors: dict = {}
     _check_times(errors, start, end)
+    if session.status == "scheduled" and session.format != "online":
+        check_room_free(errors, session.room, [(start, end)], exclude_session=session.id)
     _raise(errors)
     if (start, end) != (session.start_at, session.end_at):
         session.start_at, session.end_at = start.astimezone(UTC), end.astimezone(UTC)
@@ -121,6 +161,8 @@ def update_session(session: Session, **changes) -> Session:
     _check_place(errors, fmt, venue, room)
     _check_capacity(errors, capacity)
     _check_language(errors, language)
+    if fmt != "online" and session.status == "scheduled" and (room != session.room or session.format == "online"):
+        check_room_free(errors, room, [(session.start_at, session.end_at)], exclude_session=session.id)
     _raise(errors)
     if fmt == "online":
         venue = room = None
@@ -184,6 +226,8 @@ def create_series(activity: Activity, *, weekdays: list[int], start_time: time, 
                   capacity=activity.default_capacity if capacity is None else capacity)
     errors: dict = {}
     _check_series(errors, values)
+    if values["format"] != "online" and not errors:
+        check_room_free(errors, values["room"], _series_spans(values, [], utcnow()))
     _raise(errors)
     series = Series(activity=activity)
     _assign(series, values)
@@ -204,6 +248,11 @@ def update_series(series: Series, **changes) -> Series:
     values["weekdays"] = sorted(set(values["weekdays"]))
     errors: dict = {}
     _check_series(errors, values)
+    if values["format"] != "online" and not errors:
+        detached = set(db.session.scalars(db.select(Session.occurrence_date).where(
+            Session.series_id == series.id, Session.detached.is_(True))))
+        check_room_free(errors, values["room"], _series_spans(values, series.exceptions, utcnow(), detached),
+                    exclude_series=series.id)
     _raise(errors)
     _assign(series, values)
     _expand(series)
@@ -232,6 +281,8 @@ def move_occurrence(series: Series, day: date, start: datetime, end: datetime, r
     """Move one occurrence to another time; survives every later edit."""
     errors: dict = {}
     _check_times(errors, start, end)
+    if series.format != "online" and start.tzinfo is not None and end > start:
+        check_room_free(errors, series.room, [(start, end)], exclude_series=series.id)
     _raise(errors)
     _set_exception(series, day, "move", start.astimezone(UTC), end.astimezone(UTC), reason)
     return series
@@ -300,7 +351,7 @@ def _expand(series: Series, now: datetime | None = None) -> None:
     existing = {s.occurrence_date: s for s in db.session.scalars(db.select(Session).where(Session.series_id == series.id))}
     exceptions = {e.original_date: e for e in series.exceptions}
     language = series.language or series.activity.language
-    wanted = set()
+    wanted, created = set(), []
     for day in occurrence_dates(series):
         wanted.add(day)
         session = existing.get(day)
@@ -312,7 +363,7 @@ def _expand(series: Series, now: datetime | None = None) -> None:
         status = "cancelled" if exc and exc.kind == "skip" else "scheduled"
         if session is None:
             if status == "scheduled":
-                db.session.add(Session(
+                created.append(Session(
                     activity=series.activity, series=series, occurrence_date=day, start_at=start, end_at=end,
                     format=series.format, venue=series.venue, room=series.room, capacity=series.capacity,
                     language=language, status="scheduled", revision=0,
@@ -324,6 +375,9 @@ def _expand(series: Series, now: datetime | None = None) -> None:
     for day, session in existing.items():
         if day not in wanted and not session.detached and session.start_at > now:
             _follow(session, series, session.start_at, session.end_at, session.language, "cancelled", "")
+    db.session.add_all(created)
+    for session in created:
+        _announce(session, {"created"})
 
 
 def _follow(session: Session, series: Series, start, end, language, status, reason) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from app.calendar.models import Audience, Session
+from app.closures.services import effective_capacity
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.locking import lock_session
@@ -108,9 +109,10 @@ def register(session_id: int, data: dict) -> tuple[Registration, bool]:
         db.session.rollback()
         return existing, False
     confirmed = _count(session, "confirmed")
+    capacity = effective_capacity(session)
     registration = Registration(session=session, consent_at=now, token=secrets.token_urlsafe(32),
                                 created_at=now, updated_at=now, **cleaned)
-    if confirmed < session.capacity:
+    if confirmed < capacity:
         registration.status, registration.confirmed_at = "confirmed", now
     elif now >= promotion_closes_at(session):
         db.session.rollback()
@@ -178,7 +180,7 @@ def promote_waiting(session: Session, now=None) -> list[Registration]:
     now = now or utcnow()
     if session.status == "cancelled" or now >= promotion_closes_at(session):
         return []
-    free = session.capacity - _count(session, "confirmed")
+    free = effective_capacity(session) - _count(session, "confirmed")
     if free <= 0:
         return []
     waiting = list(db.session.scalars(db.select(Registration).where(
@@ -238,3 +240,33 @@ def answer_survey(token: str, rating: int, comment: str) -> SurveyAnswer:
         db.session.rollback()
         answer = db.session.scalar(db.select(SurveyAnswer).where(SurveyAnswer.registration_id == registration.id))
     return answer
+
+
+# Desk operations (staff) -----------------------------------------------------------------------
+
+
+def promote_by_hand(registration_id: int) -> Registration:
+    """Staff: confirm one person from the waiting list now, if a seat is free; they are told."""
+    found = db.session.get(Registration, registration_id) if 0 < registration_id < 2**31 else None
+    if found is None:
+        raise NotFound({"registration": str(_l("Unknown registration."))})
+    session = lock_session(found.session_id)
+    registration = db.session.get(Registration, found.id, populate_existing=True)
+    now = utcnow()
+    problem = None
+    if registration.status != "waitlisted":
+        problem = Conflict({"registration": str(_l("This person is not on the waiting list any more."))})
+    elif session.status == "cancelled" or session.end_at <= now:
+        problem = Gone({"session": str(_l("This session is cancelled or over."))})
+    elif _count(session, "confirmed") >= session.capacity:
+        problem = Conflict({"capacity": str(_l(
+            "No seat is free: raise the session's capacity first, then move this person from the waiting list."))})
+    if problem is not None:
+        db.session.rollback()
+        raise problem
+    registration.status, registration.confirmed_at, registration.updated_at = "confirmed", now, now
+    db.session.flush()
+    _recount(session)
+    enqueue("promotion", registration)
+    db.session.commit()
+    return registration
