@@ -176,7 +176,7 @@ class GoogleMeetProvider(RoomProvider):
             if state in ("failure", None):
                 raise TemporaryRoomError(f"{NAME} could not create the Meet conference")
             delay = next(delays, None)
-            if delay is None or waited + delay > self.timeout:
+            if delay is None or waited + delay > self.timeout + 1e-6:
                 raise TemporaryRoomError(f"{NAME} Meet conference still pending")
             self.sleep(delay)
             waited += delay

@@ -17,6 +17,7 @@ class Logged:
     args: dict
     headers: dict
     body: bytes
+    status: int | None = None  # of the answer given
 
     @property
     def json(self) -> Any:
@@ -126,9 +127,9 @@ class FakeServer:
     def _wsgi(self, environ, start_response):
         request = Request(environ)
         body = request.get_data(cache=True)
+        logged = Logged(request.method, request.path, request.args.to_dict(), dict(request.headers), body)
         with self.lock:
-            self.requests.append(Logged(request.method, request.path, request.args.to_dict(),
-                                        dict(request.headers), body))
+            self.requests.append(logged)
             canned = next((c for c in self.canned if c.matches(request)), None)
             if canned is not None:
                 canned.count -= 1
@@ -138,6 +139,7 @@ class FakeServer:
             response = Response(canned.body, status=canned.status, headers=canned.headers)
         else:
             response = self.handle(request)
+        logged.status = response.status_code
         return response(environ, start_response)
 
 

@@ -33,10 +33,10 @@ EVENT_ID = re.compile(r"[0-9a-v]{5,1024}")
 CALENDAR_PREFIX = "/calendar/v3/calendars/"
 
 
-def google_error(status: int, message: str, reason: str, domain: str = "global", **extra) -> Response:
-    body = {"error": {"code": status, "message": message,
+def google_error(code: int, message: str, reason: str, domain: str = "global", **extra) -> Response:
+    body = {"error": {"code": code, "message": message,
                       "errors": [{"domain": domain, "reason": reason, "message": message}], **extra}}
-    return json_response(status, body)
+    return json_response(code, body)
 
 
 class FakeGoogle(FakeServer):
