@@ -7,6 +7,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, format_datetime, gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from app.attendance.qr import checkin_for_message
 from app.calendar.models import Session
 from app.extensions import db
 from app.messages import content
@@ -55,7 +56,8 @@ def enqueue(kind: str, registration: Registration, *, position: int | None = Non
     with force_locale(lang):
         details = session_details(registration.session, lang)
         context = dict(kind=kind, registration=registration, details=details, links=links(registration),
-                       paragraphs=content.paragraphs(kind, position=position, reason=reason), lang=lang)
+                       paragraphs=content.paragraphs(kind, position=position, reason=reason), lang=lang,
+                       checkin=checkin_for_message(kind, registration))
         message = OutboxMessage(
             kind=kind, dedupe_key=dedupe_key, registration_id=registration.id, session_id=registration.session_id,
             to_email=registration.email, to_name=registration.name, language=lang,
