@@ -192,3 +192,13 @@ def test_times_and_retry_after_helpers():
     assert parse_retry_after(None) is None
     assert parse_retry_after("soon") is None
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0
+
+
+def test_google_providers_made_per_call_share_their_token(rooms_config, google_server):
+    for n in range(3):
+        provider_for("google_meet", rooms_config).create(f"cdm-s{n}", START, END, "Atelier")
+    assert google_server.tokens_issued == 1
+    google_server.expire_tokens()
+    provider_for("google_meet", rooms_config).find("cdm-s0")
+    provider_for("google_meet", rooms_config).find("cdm-s1")
+    assert google_server.tokens_issued == 2

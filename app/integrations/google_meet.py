@@ -60,6 +60,25 @@ EVENT_ID_NAMESPACE = "cdm/"
 EVENT_ID_MAX = 1024
 
 
+class TokenStore:
+    """An access token and when it expires (in the provider's clock)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.token: str | None = None
+        self.expires = 0.0
+
+
+_shared_stores: dict[tuple[str, str, str], TokenStore] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_token_store(token_url: str, client_id: str, refresh_token: str) -> TokenStore:
+    """One store per account in this process, so providers made for each call reuse the token."""
+    with _shared_lock:
+        return _shared_stores.setdefault((token_url, client_id, refresh_token), TokenStore())
+
+
 def event_id(key: str) -> str:
     """The event id for a key: base32hex (``0-9a-v``) of ``"cdm/" + key``, 5 to 1024 characters."""
     if not key:
@@ -77,7 +96,8 @@ class GoogleMeetProvider(RoomProvider):
     def __init__(self, *, token_url: str, calendar_api_url: str, client_id: str, client_secret: str,
                  refresh_token: str, calendar_id: str = "primary", timeout: float = DEFAULT_TIMEOUT,
                  session: requests.Session | None = None, poll_delays: Sequence[float] = POLL_DELAYS,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 token_store: TokenStore | None = None):
         self.token_url = token_url
         self.calendar_api_url = calendar_api_url.rstrip("/")
         self.client_id = client_id
@@ -89,9 +109,7 @@ class GoogleMeetProvider(RoomProvider):
         self.poll_delays = tuple(poll_delays)
         self.clock = clock
         self.sleep = sleep
-        self._token: str | None = None
-        self._token_expires = 0.0
-        self._token_lock = threading.Lock()
+        self.tokens = token_store or TokenStore()
 
     # -- the interface ------------------------------------------------------------------------
 
@@ -229,9 +247,10 @@ class GoogleMeetProvider(RoomProvider):
             raise _api_error(response)
 
     def _access_token(self) -> str:
-        with self._token_lock:
-            if self._token and self.clock() < self._token_expires - TOKEN_MARGIN:
-                return self._token
+        store = self.tokens
+        with store.lock:
+            if store.token and self.clock() < store.expires - TOKEN_MARGIN:
+                return store.token
             started = self.clock()
             response = send(self.session, "POST", self.token_url, timeout=self.timeout, provider="Google sign-in",
                             data={"grant_type": "refresh_token", "client_id": self.client_id,
@@ -249,13 +268,13 @@ class GoogleMeetProvider(RoomProvider):
                 lifetime = float(expires_in) if expires_in is not None else 3600.0
             except (TypeError, ValueError):
                 lifetime = 3600.0
-            self._token, self._token_expires = token, started + lifetime
+            store.token, store.expires = token, started + lifetime
             return token
 
     def _forget_token(self, token: str) -> None:
-        with self._token_lock:
-            if self._token == token:
-                self._token, self._token_expires = None, 0.0
+        with self.tokens.lock:
+            if self.tokens.token == token:
+                self.tokens.token, self.tokens.expires = None, 0.0
 
 
 def _times(start: datetime, end: datetime) -> dict:

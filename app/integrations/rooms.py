@@ -135,8 +135,9 @@ def provider_for(name: str, config: Mapping[str, Any], *, session: requests.Sess
     """The provider ``name`` (``jitsi``, ``whereby``, ``google_meet``) set up from ``config``.
 
     Reads the settings by their environment names (``WHEREBY_API_URL``, ``WHEREBY_API_KEY``,
-    ``GOOGLE_*``, ``JITSI_BASE_URL``, ``ROOMS_HTTP_TIMEOUT``). A provider without its credentials
-    raises PermanentRoomError; an unknown name raises ValueError.
+    ``GOOGLE_*``, ``JITSI_BASE_URL``, ``ROOMS_HTTP_TIMEOUT``). Google access tokens are shared by
+    the providers made here for the same account, so making one per call costs no new token.
+    A provider without its credentials raises PermanentRoomError; an unknown name raises ValueError.
     """
     timeout = http_timeout(config)
     if name == "jitsi":
@@ -152,14 +153,15 @@ def provider_for(name: str, config: Mapping[str, Any], *, session: requests.Sess
         return WherebyProvider(config.get("WHEREBY_API_URL") or DEFAULT_API_URL, key,
                                timeout=timeout, session=session)
     if name == "google_meet":
-        from .google_meet import DEFAULT_CALENDAR_API_URL, DEFAULT_TOKEN_URL, GoogleMeetProvider
+        from .google_meet import DEFAULT_CALENDAR_API_URL, DEFAULT_TOKEN_URL, GoogleMeetProvider, shared_token_store
 
         missing = [n for n in ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_REFRESH_TOKEN")
                    if not config.get(n)]
         if missing:
             raise PermanentRoomError(f"Google Meet is not configured ({', '.join(missing)} missing)")
+        token_url = config.get("GOOGLE_TOKEN_URL") or DEFAULT_TOKEN_URL
         return GoogleMeetProvider(
-            token_url=config.get("GOOGLE_TOKEN_URL") or DEFAULT_TOKEN_URL,
+            token_url=token_url,
             calendar_api_url=config.get("GOOGLE_CALENDAR_API_URL") or DEFAULT_CALENDAR_API_URL,
             client_id=config["GOOGLE_CLIENT_ID"],
             client_secret=config["GOOGLE_CLIENT_SECRET"],
@@ -167,6 +169,7 @@ def provider_for(name: str, config: Mapping[str, Any], *, session: requests.Sess
             calendar_id=config.get("GOOGLE_CALENDAR_ID") or "primary",
             timeout=timeout,
             session=session,
+            token_store=shared_token_store(token_url, config["GOOGLE_CLIENT_ID"], config["GOOGLE_REFRESH_TOKEN"]),
         )
     raise ValueError(f"unknown room provider {name!r} (expected one of {', '.join(PROVIDERS)})")
 
