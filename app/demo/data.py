@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from app.calendar import services
 from app.calendar.models import Activity, Audience, Partner, Room, Series, Session, Theme, Venue
 from app.demo import content
+from app.demo.accounts import load_demo_accounts
 from app.extensions import db
 from app.timeutil import BRUSSELS, local_to_utc, local_today, utcnow
 
@@ -27,7 +28,8 @@ def load_demo(today: date | None = None) -> str:
     count = db.session.scalar(db.select(db.func.count(Session.id)).where(
         Session.start_at >= local_to_utc(first, time(0)), Session.start_at < local_to_utc(last + timedelta(days=1), time(0))))
     return (f"Demo calendar: {len(activities)} activities, {len(content.PARTNERS)} partners, {len(series)} weekly series, "
-            f"{added} one-off sessions added; {count} sessions from {first.isoformat()} to {last.isoformat()}.")
+            f"{added} one-off sessions added; {count} sessions from {first.isoformat()} to {last.isoformat()}."
+            + "".join(f"\n{line}" for line in load_demo_accounts()))
 
 
 def load_reference() -> dict[str, Activity]:

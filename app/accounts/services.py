@@ -1,0 +1,299 @@
+"""Accounts: creating them, logging in (rate-limited, never telling whether an account exists),
+resetting a lost password through a signed link by e-mail, switching accounts on and off."""
+from __future__ import annotations
+
+import math
+import secrets
+import unicodedata
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import ROLES, STAFF_ROLES, LoginAttempt, User
+from app.calendar.models import Partner
+from app.errors import DomainError, Gone, ValidationError
+from app.extensions import db
+from app.messages.models import OutboxMessage
+from app.timeutil import utcnow
+
+LANGS = ("fr", "nl", "en")
+MIN_PASSWORD = 12
+MAX_PASSWORD = 1024  # hashing a megabyte on every attempt would be an easy way to tire the server
+RESET_SALT = "account-password-reset"
+RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour, and once
+RESETS_PER_WINDOW = 3  # reset e-mails to one account per window; more are silently not sent
+
+hasher = PasswordHasher()
+_UNKNOWN_HASH = hasher.hash(secrets.token_urlsafe(16))  # verified for unknown accounts: same time spent
+
+
+class LoginFailed(DomainError):
+    """Wrong e-mail address or password; the same words whether the account exists or not."""
+
+    status = 401
+
+    def __init__(self):
+        super().__init__({"_": _("E-mail address or password incorrect.")})
+
+
+class TooManyAttempts(DomainError):
+    status = 429
+
+    def __init__(self, minutes: int):
+        self.minutes = minutes
+        super().__init__({"_": ngettext("Too many attempts, try again in %(num)s minute.",
+                                         "Too many attempts, try again in %(num)s minutes.", minutes)})
+
+
+# --- creating and changing accounts -------------------------------------------------------------
+
+
+def normalise_email(raw: str) -> str:
+    """The address lower-cased after validation; raises EmailNotValidError."""
+    raw = (raw or "").strip()
+    if len(raw) > 254:
+        raise EmailNotValidError("too long")
+    return validate_email(raw, check_deliverability=False).normalized.lower()
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cs") for c in text)
+
+
+def password_problem(password: str | None, email: str) -> str | None:
+    """Why a new password cannot be used, or None."""
+    if not password or len(password) < MIN_PASSWORD:
+        return _("Choose a password of at least %(count)s characters.", count=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        return _("The password is too long (%(count)s characters at most).", count=MAX_PASSWORD)
+    if "\x00" in password:
+        return _("The password contains characters that cannot be used.")
+    if email and password.strip().lower() == email.lower():
+        return _("The password cannot be your e-mail address.")
+    return None
+
+
+def _set_password(user: User, password: str) -> None:
+    """Hash the password and stamp its change: sessions opened before it end, reset links stop working.
+
+    The stamp counts in whole seconds (see User.get_id), so it always moves on by one second at least."""
+    user.password_hash = hasher.hash(password)
+    now = utcnow().replace(microsecond=0)
+    if user.password_changed_at is not None:
+        previous = user.password_changed_at.replace(microsecond=0)
+        now = max(now, previous + timedelta(seconds=1))
+    user.password_changed_at = now
+
+
+def create_user(email: str, name: str, role: str, password: str | None = None, partner: Partner | str | None = None,
+                language: str = "fr", welcome: bool = False) -> User:
+    """A new account. Without a password, an unusable random one: the person sets theirs through the
+    link of the welcome message (`welcome`), or of a reset asked on the login page."""
+    errors: dict[str, str] = {}
+    try:
+        email = normalise_email(email)
+    except EmailNotValidError:
+        errors["email"] = _("Give a valid e-mail address of 254 characters at most, such as name@example.be.")
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _("Give the person's name.")
+    elif _has_control(name):
+        errors["name"] = _("The name contains characters that cannot be used.")
+    elif len(name) > 120:
+        errors["name"] = _("The name is too long (120 characters at most).")
+    if role not in ROLES:
+        errors["role"] = _("Choose a role: admin, coordinator, counsellor or partner.")
+    if isinstance(partner, str):
+        found = db.session.scalar(db.select(Partner).where(Partner.slug == partner)) if len(partner) <= 80 else None
+        if found is None:
+            errors["partner"] = _("Unknown partner organisation.")
+        partner = found
+    if role == "partner" and partner is None and "partner" not in errors:
+        errors["partner"] = _("A partner user belongs to a partner organisation: choose one.")
+    elif role in STAFF_ROLES and partner is not None:
+        errors["partner"] = _("Staff of the centre belong to no partner organisation.")
+    if language not in LANGS:
+        errors["language"] = _("Choose French, Dutch or English.")
+    if password is not None and "email" not in errors:
+        problem = password_problem(password, email)
+        if problem:
+            errors["password"] = problem
+    if "email" not in errors and db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
+        errors["email"] = _("An account with this e-mail address exists already.")
+    if errors:
+        raise ValidationError(errors)
+    user = User(email=email, name=name, role=role, partner=partner, language=language, active=True)
+    _set_password(user, password if password is not None else secrets.token_urlsafe(32))
+    db.session.add(user)
+    try:
+        db.session.flush()
+        if welcome and password is None:
+            _enqueue_account_message(user, "account_welcome")
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ValidationError({"email": _("An account with this e-mail address exists already.")})
+    return user
+
+
+def set_active(user: User, active: bool, by: User) -> User:
+    """Switch an account off (its sessions end at their next request) or on again."""
+    if not active and user.id == by.id:
+        raise ValidationError({"_": _("You cannot deactivate your own account.")})
+    user.active = active
+    db.session.commit()
+    return user
+
+
+def find_user(email: str) -> User | None:
+    try:
+        email = normalise_email(email)
+    except EmailNotValidError:
+        return None
+    return db.session.scalar(db.select(User).where(User.email == email))
+
+
+# --- logging in ---------------------------------------------------------------------------------
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=int(current_app.config.get("LOGIN_WINDOW_MINUTES", 15)))
+
+
+def _account_key(email: str) -> str:
+    try:
+        email = normalise_email(email)
+    except EmailNotValidError:
+        email = (email or "").strip().lower()
+    return "account:" + email[:254]
+
+
+def _wait_minutes(key: str, limit: int, now) -> int | None:
+    """Minutes until `key` is below `limit` failures in the window again; None when it is now."""
+    since = now - _window()
+    times = list(db.session.scalars(db.select(LoginAttempt.at).where(LoginAttempt.key == key, LoginAttempt.at > since)
+                                    .order_by(LoginAttempt.at)))
+    if len(times) < limit:
+        return None
+    frees_at = times[len(times) - limit] + _window()
+    return max(1, math.ceil((frees_at - now).total_seconds() / 60))
+
+
+def authenticate(email: str, password: str, ip: str | None) -> User:
+    """The account for this e-mail address and password, or LoginFailed / TooManyAttempts."""
+    config, now = current_app.config, utcnow()
+    account_key, ip_key = _account_key(email), "ip:" + (ip or "unknown")[:200]
+    waits = [_wait_minutes(account_key, int(config.get("LOGIN_MAX_PER_ACCOUNT", 5)), now),
+             _wait_minutes(ip_key, int(config.get("LOGIN_MAX_PER_IP", 20)), now)]
+    if any(waits):
+        raise TooManyAttempts(max(w for w in waits if w))
+    user = find_user(email)
+    password = (password or "")[:MAX_PASSWORD]
+    try:
+        hasher.verify(user.password_hash if user is not None else _UNKNOWN_HASH, password)
+        good = user is not None and user.active
+    except (VerificationError, InvalidHashError):
+        good = False
+    if not good:
+        db.session.add_all([LoginAttempt(key=account_key, at=now), LoginAttempt(key=ip_key, at=now)])
+        db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key.in_([account_key, ip_key]),
+                                                         LoginAttempt.at <= now - _window()))
+        db.session.commit()
+        raise LoginFailed()
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)  # same password: the stamp stays, sessions too
+    user.last_login_at = now
+    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key == account_key))
+    db.session.commit()
+    return user
+
+
+# --- lost passwords -----------------------------------------------------------------------------
+
+
+def password_stamp(user: User) -> int:
+    return int(user.password_changed_at.timestamp())
+
+
+def reset_serializer(signer: type[TimestampSigner] = TimestampSigner) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT, signer=signer)
+
+
+def reset_token(user: User) -> str:
+    """Signed and dated; it names the account and its password's age, so it works once."""
+    return reset_serializer().dumps({"u": user.id, "s": password_stamp(user)})
+
+
+def reset_link(user: User) -> str:
+    return f"{current_app.config['BASE_URL']}/{user.language}/account/reset/{reset_token(user)}"
+
+
+def user_for_reset(token: str, max_age: int = RESET_MAX_AGE) -> User:
+    """The account a reset link is for; Gone when expired, used, forged or for a closed account."""
+    gone = Gone({"token": _("This link has expired or was used already. Ask for a new one.")})
+    try:
+        data = reset_serializer().loads(token or "", max_age=max_age)
+    except SignatureExpired:
+        raise gone
+    except BadSignature:
+        raise gone
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("s"), int):
+        raise gone
+    user = db.session.get(User, data["u"]) if 0 < data["u"] < 2**31 else None
+    if user is None or not user.active or password_stamp(user) != data["s"]:
+        raise gone
+    return user
+
+
+def _enqueue_account_message(user: User, kind: str) -> OutboxMessage:
+    with force_locale(user.language):
+        context = dict(user=user, kind=kind, link=reset_link(user), lang=user.language,
+                       login=f"{current_app.config['BASE_URL']}/{user.language}/account/login",
+                       hours=RESET_MAX_AGE // 3600)
+        subject = (_("Your account at the Cité des métiers") if kind == "account_welcome"
+                   else _("Choose a new password"))
+        message = OutboxMessage(
+            kind=kind, registration_id=None, session_id=None, to_email=user.email, to_name=user.name,
+            language=user.language, subject=subject,
+            body_text=render_template("messages/account_password_reset.txt", **context),
+            body_html=render_template("messages/account_password_reset.html", **context))
+    db.session.add(message)
+    return message
+
+
+def request_password_reset(email: str, lang: str | None = None) -> None:
+    """Send a reset link when the address has an active account; nothing tells the caller which.
+
+    The message is in the account's language (`lang` is the page's, used for nothing else).
+    At most RESETS_PER_WINDOW messages per account and window, so the form cannot flood a mailbox."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    now, key = utcnow(), f"reset:{user.email}"
+    sent = db.session.scalar(db.select(db.func.count(LoginAttempt.id)).where(
+        LoginAttempt.key == key, LoginAttempt.at > now - _window()))
+    if sent >= RESETS_PER_WINDOW:
+        return
+    db.session.add(LoginAttempt(key=key, at=now))
+    _enqueue_account_message(user, "password_reset")
+    db.session.commit()
+
+
+def reset_password(token: str, new_password: str, max_age: int = RESET_MAX_AGE) -> User:
+    """Set the password of a reset link's account; the link and every open session stop working."""
+    user = user_for_reset(token, max_age=max_age)
+    problem = password_problem(new_password, user.email)
+    if problem:
+        raise ValidationError({"password": problem})
+    _set_password(user, new_password)
+    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key == f"account:{user.email}"))
+    db.session.commit()
+    return user

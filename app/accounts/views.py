@@ -1,0 +1,187 @@
+"""Account pages under /<lang>/account/: log in and out, a lost password, the back-office home, accounts."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, login_user, logout_user
+
+from app.accounts import services
+from app.accounts.access import require
+from app.accounts.forms import ForgotForm, LoginForm, ResetForm, UserForm
+from app.accounts.models import ROLES, User
+from app.calendar.models import Partner
+from app.errors import DomainError, ValidationError
+from app.extensions import db
+from app.i18n import LANGS, current_lang
+
+bp = Blueprint("accounts", __name__)
+LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
+PREFIX = f"/{LANG_RULE}/account"
+
+
+@bp.url_value_preprocessor
+def take_lang(endpoint, values) -> None:
+    if values and values.get("lang") in LANGS:
+        g.lang = values["lang"]
+        refresh()
+
+
+@bp.url_defaults
+def add_lang(endpoint, values) -> None:
+    """The login page is also reached through Flask-Login, which knows no language."""
+    values.setdefault("lang", current_lang())
+
+
+def safe_next(target: str | None) -> str | None:
+    """A path on this site, or None: never another site, whatever its spelling."""
+    if not target or len(target) > 2000 or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def home_url(lang: str) -> str:
+    if "staff.week" in current_app.view_functions:
+        return url_for("staff.week", lang=lang)
+    return url_for("accounts.home", lang=lang)
+
+
+def _new_session() -> None:
+    """Nothing of the visit before carries over (and the form token cached for it goes with it)."""
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def _errors_into(form, errors: dict) -> str | None:
+    """Messages beside their fields; what belongs to no field is returned."""
+    general = None
+    for name, message in errors.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = list(field.errors) + [message]
+        else:
+            general = message
+    return general
+
+
+@bp.route(f"{PREFIX}/login", methods=["GET", "POST"])
+def login(lang: str):
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+        if current_user.is_authenticated:
+            return redirect(form.next.data or home_url(lang))
+    problem, status = None, 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except DomainError as exc:
+            problem, status = exc.errors["_"], exc.status
+        else:
+            target = safe_next(form.next.data) or home_url(lang)
+            _new_session()
+            session.permanent = True
+            login_user(user)
+            return redirect(target)
+    elif request.method == "POST":
+        status = 422
+    form.password.data = ""
+    return render_template("accounts/login.html", form=form, problem=problem), status
+
+
+@bp.post(f"{PREFIX}/logout")
+def logout(lang: str):
+    logout_user()
+    _new_session()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("accounts.login", lang=lang))
+
+
+@bp.route(f"{PREFIX}/forgot", methods=["GET", "POST"])
+def forgot(lang: str):
+    form = ForgotForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, lang)
+        return render_template("accounts/forgot.html", form=None, sent=True)
+    return render_template("accounts/forgot.html", form=form, sent=False), 422 if form.errors else 200
+
+
+@bp.route(f"{PREFIX}/reset/<token>", methods=["GET", "POST"])
+def reset(lang: str, token: str):
+    try:
+        services.user_for_reset(token)
+    except DomainError as exc:
+        return render_template("accounts/reset.html", form=None, problem=exc.errors["token"]), exc.status
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except DomainError as exc:
+            _errors_into(form, exc.errors)
+            return render_template("accounts/reset.html", form=form, problem=exc.errors.get("token")), exc.status
+        logout_user()
+        flash(_("Your password is changed. Log in with the new one."), "info")
+        return redirect(url_for("accounts.login", lang=lang))
+    return render_template("accounts/reset.html", form=form, problem=None), 422 if form.errors else 200
+
+
+@bp.get(f"{PREFIX}/")
+def home(lang: str):
+    require("backoffice")
+    return render_template("accounts/home.html")
+
+
+def _user_form() -> UserForm:
+    form = UserForm()
+    labels = {"admin": _("Administrator"), "coordinator": _("Coordinator"), "counsellor": _("Counsellor"),
+              "partner": _("Partner user")}
+    form.role.choices = [(role, labels[role]) for role in ROLES]
+    partners = db.session.scalars(db.select(Partner)).all()
+    form.partner.choices = [("", _("None (staff of the centre)"))] + sorted(
+        ((p.slug, p.localized("name", g.lang)) for p in partners), key=lambda c: c[1].casefold())
+    return form
+
+
+def _users_page(form: UserForm, status: int = 200):
+    users = db.session.scalars(db.select(User).order_by(User.active.desc(), User.email)).all()
+    return render_template("accounts/users.html", form=form, users=users), status
+
+
+@bp.route(f"{PREFIX}/users", methods=["GET", "POST"])
+def users(lang: str):
+    require("manage_users")
+    form = _user_form()
+    if not form.validate_on_submit():
+        return _users_page(form, 422 if form.errors else 200)
+    try:
+        user = services.create_user(form.email.data, form.name.data, form.role.data, None,
+                                    form.partner.data or None, form.language.data, welcome=True)
+    except ValidationError as exc:
+        flash_problem = _errors_into(form, exc.errors)
+        if flash_problem:
+            flash(flash_problem, "error")
+        return _users_page(form, 422)
+    flash(_("Account created for %(email)s: a link to choose a password was sent.", email=user.email), "success")
+    return redirect(url_for("accounts.users", lang=lang))
+
+
+@bp.post(f"{PREFIX}/users/<int:user_id>/active")
+def user_active(lang: str, user_id: int):
+    require("manage_users")
+    user = db.session.get(User, user_id) if user_id < 2**31 else None
+    if user is None:
+        return render_template("errors/404.html"), 404
+    active = request.form.get("active") == "1"
+    try:
+        services.set_active(user, active, by=current_user)
+    except ValidationError as exc:
+        flash(exc.errors["_"], "error")
+    else:
+        flash(_("%(email)s can log in again.", email=user.email) if active
+              else _("%(email)s can no longer log in.", email=user.email), "success")
+    return redirect(url_for("accounts.users", lang=lang))
