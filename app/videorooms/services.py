@@ -120,11 +120,11 @@ def sync_due(now: datetime | None = None, session_ids: list[int] | None = None, 
     now = now or utcnow()
     counts = {"ready": 0, "absent": 0, "retry": 0, "failed": 0}
     for room_id, version in _claim(now, session_ids, limit):
-        counts[_sync_one(room_id, version, timeout)] += 1
+        counts[_sync_one(room_id, version, timeout, now)] += 1
     return counts
 
 
-def _sync_one(room_id: int, version: int, timeout: float | None) -> str:
+def _sync_one(room_id: int, version: int, timeout: float | None, now: datetime) -> str:
     room = db.session.get(VideoRoom, room_id)
     session = room.session
     title = session.activity.localized("title", "fr")
@@ -152,7 +152,7 @@ def _sync_one(room_id: int, version: int, timeout: float | None) -> str:
         delay = min(timedelta(seconds=30 * 2 ** (room.attempts - 1)), MAX_DELAY)
         if retry_after:
             delay = max(delay, timedelta(seconds=float(retry_after)))
-        room.state, room.next_attempt_at = "pending", utcnow() + delay
+        room.state, room.next_attempt_at = "pending", max(now, utcnow()) + delay
     elif room.version != version:  # the session changed meanwhile: another pass at once
         room.state, room.next_attempt_at = "pending", utcnow()
     else:

@@ -1,0 +1,113 @@
+"""Rooms at Whereby and Google Meet (fake servers on 127.0.0.1 that behave like the real APIs):
+one room per session whatever fails, pending with back-off when the provider is down or limits us."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from app.calendar import services as calendar
+from app.extensions import db
+from app.timeutil import UTC
+from app.videorooms.services import room_of, sync_due
+from tests import factories as f
+from tests.fakes.fixtures import google_server, rooms_config, whereby_server  # noqa: F401
+
+
+@pytest.fixture
+def configured(app, monkeypatch, rooms_config):  # noqa: F811
+    for name, value in rooms_config.items():
+        monkeypatch.setitem(app.config, name, value)
+    return rooms_config
+
+
+def session_by(provider, days=3, slug="cv"):
+    partner = f.partner(f"p-{provider}", provider=provider)
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=days)
+    return calendar.create_session(f.activity(slug, organiser=partner.slug), start, start + timedelta(hours=2),
+                                   "online", capacity=12)
+
+
+def live_whereby(server):
+    return [m for m in server.meetings.values() if m.get("meetingId") not in server.deleted]
+
+
+def later(now, seconds=3600):
+    return now + timedelta(seconds=seconds)
+
+
+def test_whereby_room_made_moved_and_deleted(configured, whereby_server):  # noqa: F811
+    session = session_by("whereby")
+    assert room_of(session).provider == "whereby"
+    assert sync_due()["ready"] == 1
+    room = room_of(session)
+    assert room.external_provider == "whereby" and room.host_url and room.join_url != room.host_url
+    assert len(live_whereby(whereby_server)) == 1
+    moved = session.start_at + timedelta(days=2)
+    calendar.reschedule_session(session, moved, moved + timedelta(hours=2))
+    sync_due()
+    assert room_of(session).state == "ready" and len(live_whereby(whereby_server)) == 1
+    calendar.cancel_session(session)
+    sync_due()
+    assert room_of(session).state == "absent" and live_whereby(whereby_server) == []
+
+
+def test_create_that_timed_out_after_the_room_was_made_leaves_one_room(configured, whereby_server):  # noqa: F811
+    whereby_server.slow_create = 1.0  # longer than the client's time-out: the answer is lost
+    session = session_by("whereby")
+    first = sync_due()  # the room is found again at once, or at the next pass
+    assert first["ready"] + first["retry"] == 1
+    whereby_server.slow_create = 0.0
+    if first["retry"]:
+        assert room_of(session).state == "pending" and room_of(session).last_error
+        assert sync_due(now=later(datetime.now(UTC)))["ready"] == 1
+    assert room_of(session).state == "ready"
+    sync_due(now=later(datetime.now(UTC), 7200))  # nothing more to do
+    assert len(live_whereby(whereby_server)) == 1
+    assert room_of(session).external_id == live_whereby(whereby_server)[0]["meetingId"]
+
+
+def test_rate_limit_keeps_the_session_and_retries_after_the_delay(configured, whereby_server):  # noqa: F811
+    whereby_server.rate_limit(1, seconds=120)
+    session = session_by("whereby")
+    before = datetime.now(UTC)
+    assert sync_due()["retry"] == 1
+    room = room_of(session)
+    assert room.state == "pending" and room.next_attempt_at >= before + timedelta(seconds=119)
+    assert "429" in room.last_error or "rate" in room.last_error.lower()
+    assert sync_due()["ready"] == 0  # not due yet
+    assert sync_due(now=later(datetime.now(UTC), 200))["ready"] == 1
+    assert session.format == "online" and session.status == "scheduled"
+
+
+def test_provider_down_marks_pending_and_grows_the_delay(app, configured, monkeypatch):
+    monkeypatch.setitem(app.config, "WHEREBY_API_URL", "http://127.0.0.1:9/v1")  # nothing listens
+    session = session_by("whereby")
+    now = datetime.now(UTC)
+    sync_due()
+    first = room_of(session).next_attempt_at - now
+    sync_due(now=later(now, 7200))
+    second = room_of(session).next_attempt_at - later(now, 7200)
+    assert room_of(session).attempts == 2 and second > first
+
+
+def test_google_meet_room_through_a_pending_conference(configured, google_server):  # noqa: F811
+    google_server.pending_reads = 2
+    session = session_by("google_meet")
+    assert sync_due()["ready"] == 1
+    room = room_of(session)
+    assert room.join_url.startswith("https://meet.google.com/")
+    assert len(google_server.live_events()) == 1
+    calendar.update_session(session, format="face_to_face", venue=f.venue())
+    sync_due()
+    assert room_of(session).state == "absent" and not google_server.live_events()
+
+
+def test_staff_choice_replaces_the_room_at_the_other_provider(configured, whereby_server, google_server):  # noqa: F811
+    from app.videorooms.services import choose_provider
+
+    session = session_by("whereby")
+    sync_due()
+    choose_provider(session, "google_meet")
+    sync_due()
+    room = room_of(session)
+    assert room.external_provider == "google_meet" and live_whereby(whereby_server) == []
+    assert len(google_server.live_events()) == 1
