@@ -9,6 +9,7 @@ from app.extensions import db
 from app.messages.delivery import deliver_due
 from app.messages.models import OutboxMessage
 from app.registrations import services
+from app.registrations.models import Registration
 from app.timeutil import UTC
 from tests import factories as f
 from tests.smtp import SmtpServer
@@ -158,3 +159,18 @@ def test_a_larger_capacity_promotes_the_first_waiting_and_tells_them():
     assert db.session.get(type(second), second.id).status == "confirmed"
     assert [m.to_email for m in outbox("promotion")] == ["p2@example.be"]
     assert db.session.get(type(session), session.id).waiting_count() == 1
+
+
+def test_switch_online_tells_how_to_join_and_the_reminder_carries_the_join_link():
+    from app.messages import jobs
+
+    session = upcoming(capacity=2)
+    register(session, 1)
+    calendar.update_session(session, format="online")
+    (change,) = outbox("change")
+    token = db.session.scalar(db.select(Registration.token))
+    assert f"/join/{token}" in change.body_text and f"/join/{token}" in change.body_html
+    jobs.send_due_reminders(session.start_at - timedelta(hours=23))
+    (reminder,) = outbox("reminder")
+    assert f"/join/{token}" in reminder.body_text
+    assert "/join/" not in outbox("confirmation")[0].body_text  # the link comes when it is useful

@@ -111,3 +111,20 @@ def test_staff_choice_replaces_the_room_at_the_other_provider(configured, whereb
     room = room_of(session)
     assert room.external_provider == "google_meet" and live_whereby(whereby_server) == []
     assert len(google_server.live_events()) == 1
+
+
+def test_partner_hosts_get_the_host_link_once(configured, whereby_server):  # noqa: F811
+    from argon2 import PasswordHasher
+
+    from app.accounts.models import User
+    from app.messages.models import OutboxMessage
+
+    session = session_by("whereby")
+    host = User(email="host@partner.be", name="Host", role="partner", language="nl",
+                password_hash=PasswordHasher().hash("a long enough secret"), partner=session.activity.organiser)
+    db.session.add(host)
+    db.session.commit()
+    sync_due()
+    sync_due(now=later(datetime.now(UTC)))
+    (message,) = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "host_link"))
+    assert message.to_email == "host@partner.be" and room_of(session).host_url in message.body_text

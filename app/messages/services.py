@@ -25,6 +25,7 @@ def links(registration: Registration) -> dict[str, str]:
         "ics": f"{base}/feeds/registrations/{token}.ics",
         "survey": f"{base}/{lang}/registration/{token}/survey",
         "calendar": f"{base}/{lang}/",
+        "join": f"{base}/join/{token}",
     }
 
 
@@ -55,9 +56,11 @@ def enqueue(kind: str, registration: Registration, *, position: int | None = Non
     lang = registration.language
     with force_locale(lang):
         details = session_details(registration.session, lang)
+        online = registration.session.format in ("online", "hybrid") and registration.status == "confirmed"
         context = dict(kind=kind, registration=registration, details=details, links=links(registration),
                        paragraphs=content.paragraphs(kind, position=position, reason=reason), lang=lang,
-                       checkin=checkin_for_message(kind, registration))
+                       checkin=checkin_for_message(kind, registration),
+                       join=online and kind in ("reminder", "change", "promotion"))
         message = OutboxMessage(
             kind=kind, dedupe_key=dedupe_key, registration_id=registration.id, session_id=registration.session_id,
             to_email=registration.email, to_name=registration.name, language=lang,

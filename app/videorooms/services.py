@@ -15,6 +15,7 @@ from app.integrations.rooms import (
     MeetingRoom, PermanentRoomError, RoomError, TemporaryRoomError, ensure_room, provider_for,
 )
 from app.timeutil import utcnow
+from app.videorooms.hosts import tell_hosts
 from app.videorooms.models import PROVIDERS, VideoRoom
 
 LEASE = timedelta(minutes=2)
@@ -157,6 +158,8 @@ def _sync_one(room_id: int, version: int, timeout: float | None, now: datetime) 
         room.state, room.next_attempt_at = "pending", utcnow()
     else:
         room.state = "failed" if outcome == "failed" else outcome
+    if room.state == "ready" and room.host_url:
+        tell_hosts(room)
     db.session.commit()
     return outcome
 
