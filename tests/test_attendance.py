@@ -275,7 +275,8 @@ def png_modules(png: bytes, scale: int, border: int) -> list[list[bool]]:
 
 
 def matrix_of(text: str) -> list[list[bool]]:
-    return [[bool(v) for v in row] for row in segno.make(text, error="m", micro=False).matrix]
+    """The modules segno makes for `text`, with the settings of the e-mails (medium error correction, mask 2)."""
+    return [[bool(v) for v in row] for row in segno.make(text, error="m", micro=False, mask=2).matrix]
 
 
 def qr_in(html: str) -> list[list[bool]]:
