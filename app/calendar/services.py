@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
+import sqlalchemy as sa
 from flask_babel import format_date, format_time, get_locale, gettext, lazy_gettext as _l
 
 from app.calendar.signals import session_changed
@@ -61,7 +62,8 @@ def check_room_free(errors: dict, room: Room | None, spans, exclude_session: int
     if exclude_session is not None:
         query = query.where(Session.id != exclude_session)
     if exclude_series is not None:  # the series' own sessions that follow it are being replaced
-        query = query.where(~((Session.series_id == exclude_series) & Session.detached.is_(False)))
+        query = query.where(sa.or_(Session.series_id.is_(None), Session.series_id != exclude_series,
+                                   Session.detached.is_(True)))
     others = list(db.session.scalars(query))
     for start, end in spans:
         other = next((o for o in others if o.start_at < end and start < o.end_at), None)

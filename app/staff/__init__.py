@@ -1,0 +1,8 @@
+"""The centre's back-office: planning the calendar, desk registrations and the outbox."""
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__)
+
+from app.staff import (  # noqa: E402,F401  (routes)
+    views_activities, views_desk, views_outbox, views_series, views_sessions, views_week,
+)

@@ -1,0 +1,88 @@
+"""Desk work on a session: register a caller, move someone from the waiting list, cancel for them."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+
+from app.accounts.access import require
+from app.errors import DomainError, ValidationError
+from app.extensions import db
+from app.registrations.models import Registration
+from app.registrations.services import cancel_registration, promote_by_hand, register
+from app.staff import bp
+from app.staff.common import PREFIX, attach_errors, get_or_404, load_session
+from app.staff.forms import ActionForm, DeskForm
+from app.staff.views_sessions import session_page
+
+
+def _back(lang: str, session_id: int):
+    return redirect(url_for("staff.session", lang=lang, session_id=session_id) + "#registrations", 303)
+
+
+@bp.post(f"{PREFIX}/sessions/<int:session_id>/registrations")
+def desk_register(lang: str, session_id: int):
+    found = load_session(session_id)
+    require("register_for_someone", session=found)
+    form = DeskForm()
+    problems = []
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data or None for name in ("name", "email", "language", "audience", "postcode")}
+        data.update(consent=bool(form.agreed.data), channel=form.channel.data)
+        try:
+            registration, created = register(found.id, data)
+        except ValidationError as exc:
+            problems = attach_errors(form, exc.errors, {"consent": "agreed"})
+        except DomainError as exc:
+            problems = list(exc.errors.values())
+        else:
+            if not created:
+                flash(_("%(name)s was already registered for this session.", name=registration.name), "info")
+            elif registration.status == "confirmed":
+                flash(_("%(name)s is registered; the confirmation is on its way.", name=registration.name), "success")
+            else:
+                flash(_("The session is full: %(name)s is on the waiting list and is told so.", name=registration.name),
+                      "success")
+            return _back(lang, found.id)
+        db.session.rollback()
+        found = load_session(session_id)
+    return session_page(found, lang, desk=form, status=422, problems=problems)
+
+
+def _registration(session_id: int, registration_id: int) -> Registration:
+    registration = get_or_404(Registration, registration_id)
+    if registration.session_id != session_id:
+        abort(404)
+    return registration
+
+
+def _act(lang: str, session_id: int, registration_id: int, action: str, work):
+    found = load_session(session_id)
+    require(action, session=found)
+    registration = _registration(found.id, registration_id)
+    if not ActionForm().validate_on_submit():
+        return session_page(found, lang, status=400, problems=[_("The form has expired. Please try again.")])
+    try:
+        message = work(registration)
+    except DomainError as exc:
+        db.session.rollback()
+        return session_page(load_session(session_id), lang, status=exc.status if exc.status != 404 else 409,
+                            problems=list(exc.errors.values()))
+    flash(message, "success")
+    return _back(lang, found.id)
+
+
+@bp.post(f"{PREFIX}/sessions/<int:session_id>/registrations/<int:registration_id>/promote")
+def desk_promote(lang: str, session_id: int, registration_id: int):
+    def work(registration):
+        promote_by_hand(registration.id)
+        return _("%(name)s has a seat now and is told so.", name=registration.name)
+    return _act(lang, session_id, registration_id, "manage_waiting_list", work)
+
+
+@bp.post(f"{PREFIX}/sessions/<int:session_id>/registrations/<int:registration_id>/cancel")
+def desk_cancel(lang: str, session_id: int, registration_id: int):
+    def work(registration):
+        name = registration.name
+        cancel_registration(registration.token)
+        return _("The registration of %(name)s is cancelled; the seat goes to the waiting list.", name=name)
+    return _act(lang, session_id, registration_id, "register_for_someone", work)

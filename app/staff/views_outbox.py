@@ -1,0 +1,48 @@
+"""The outbox: every message, its state, why it failed, and a retry."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.accounts.access import require
+from app.messages.delivery import retry_now
+from app.messages.models import STATUSES, OutboxMessage
+from app.staff import bp
+from app.staff.common import PREFIX, get_or_404
+from app.staff.forms import ActionForm
+from app.staff.services import outbox as outbox_page
+
+
+@bp.get(f"{PREFIX}/messages")
+def outbox(lang: str):
+    require("see_outbox")
+    status = request.args.get("status") or None
+    bad = status is not None and status not in STATUSES
+    raw_page = request.args.get("page", "1")
+    page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 6 else 1
+    messages, counts, pages = outbox_page(None if bad else status, page)
+    return render_template("staff/outbox.html", messages=messages, counts=counts, pages=pages, page=min(page, pages),
+                           status=None if bad else status, bad_status=bad, statuses=STATUSES,
+                           held=not current_app.config.get("SMTP_HOST")), 400 if bad else 200
+
+
+@bp.get(f"{PREFIX}/messages/<int:message_id>")
+def outbox_message(lang: str, message_id: int):
+    require("see_outbox")
+    message = get_or_404(OutboxMessage, message_id)
+    return render_template("staff/outbox_message.html", m=message, action=ActionForm(),
+                           held=not current_app.config.get("SMTP_HOST"))
+
+
+@bp.post(f"{PREFIX}/messages/<int:message_id>/retry")
+def outbox_retry(lang: str, message_id: int):
+    require("see_outbox")
+    message = get_or_404(OutboxMessage, message_id)
+    if not ActionForm().validate_on_submit():
+        flash(_("The form has expired. Please try again."), "error")
+    elif message.status in ("queued", "failed"):
+        retry_now(message.id)
+        flash(_("The message will be sent at the next round of the mail job."), "success")
+    else:
+        flash(_("This message is being sent or was sent already."), "info")
+    return redirect(url_for("staff.outbox_message", lang=lang, message_id=message.id), 303)
