@@ -258,7 +258,7 @@ def promote_by_hand(registration_id: int) -> Registration:
         problem = Conflict({"registration": str(_l("This person is not on the waiting list any more."))})
     elif session.status == "cancelled" or session.end_at <= now:
         problem = Gone({"session": str(_l("This session is cancelled or over."))})
-    elif _count(session, "confirmed") >= session.capacity:
+    elif _count(session, "confirmed") >= effective_capacity(session):  # a health-measure cap counts too
         problem = Conflict({"capacity": str(_l(
             "No seat is free: raise the session's capacity first, then move this person from the waiting list."))})
     if problem is not None:
