@@ -56,12 +56,13 @@ def cv_activity():
     return db.session.scalar(db.select(Activity).filter_by(slug="cv")) or f.activity("cv")
 
 
-def one_session(act=None, start=None, fmt="face_to_face", **kw) -> Session:
+def one_session(act=None, start=None, fmt="face_to_face", in_room=False, **kw) -> Session:
+    """A session at the centre; `in_room` books its first room (one booking per room and time)."""
     act = act or cv_activity()
     start = start or f.local(2026, 6, 10, 14)
     venue = f.venue() if fmt != "online" else None
     return services.create_session(act, start, start + timedelta(hours=2), fmt, venue=venue,
-                                   room=venue.rooms[0] if venue else None, **kw)
+                                   room=venue.rooms[0] if venue and in_room else None, **kw)
 
 
 # The independent parser ------------------------------------------------------------------------
@@ -101,7 +102,7 @@ def test_vtimezone_offsets_around_the_changes(client):
 
 def test_event_content(client):
     act = f.activity("cv", organiser="actiris")
-    session = one_session(act, language="fr")
+    session = one_session(act, language="fr", in_room=True)
     event = events_by_uid(feed(client, lang="en", **YEAR_2026).data)[f"session-{session.id}@127.0.0.1"]
     url = f"http://127.0.0.1:5000/en/sessions/{session.id}"
     assert event.summary == "Workshop cv (en)"

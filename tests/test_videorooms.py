@@ -86,6 +86,10 @@ def test_join_link_before_during_and_for_the_waiting_list(client):
     inside = client.get(f"/join/{confirmed.token}")
     assert inside.status_code == 303 and inside.headers["Location"] == room_of(session).join_url
     assert db.session.scalar(db.select(db.func.count(JoinEvent.id))) == 1
+    from app.attendance.models import Attendance
+
+    (attendance,) = db.session.scalars(db.select(Attendance))
+    assert attendance.registration_id == confirmed.id and attendance.status == "present"
     assert client.get(f"/join/{waiting.token}").status_code == 403
     assert client.get("/join/not-a-token").status_code == 404
 

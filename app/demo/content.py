@@ -432,7 +432,7 @@ SERIES = [
     ("study-wednesdays", [3], "14:00", "hybrid", CENTRE, "Auditorium"),
     ("thursday-late-sessions", [4], "16:00", "face_to_face", CENTRE, "Horizon"),
     ("pto", [2, 4], "09:00", "face_to_face", CENTRE, "Auditorium"),
-    ("explorama", [1], "09:30", "face_to_face", CENTRE, "Tremplin"),
+    ("explorama", [1], "09:30", "face_to_face", CENTRE, "Espace multimédia / Multimediaruimte"),
 ]
 
 # One-off sessions: (activity, days from today, "HH:MM", format, venue, room, cancelled because)

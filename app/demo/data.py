@@ -11,6 +11,7 @@ from app.calendar import services
 from app.calendar.models import Activity, Audience, Partner, Room, Series, Session, Theme, Venue
 from app.demo import content
 from app.demo.accounts import load_demo_accounts
+from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS, local_to_utc, local_today, utcnow
 
@@ -132,6 +133,20 @@ def _weekday_on_or_after(day: date) -> date:
     return day
 
 
+def _create_in_a_free_room(activity, start, end, fmt, venue, room) -> Session:
+    """The room asked for, else another room of the venue, else the venue without a room."""
+    rooms = [room] + [r for r in (venue.rooms if venue else []) if r is not room] + [None] if room else [None]
+    for candidate in rooms:
+        try:
+            return services.create_session(activity, start, end, fmt, venue=venue, room=candidate,
+                                           capacity=_capacity(activity, candidate))
+        except ValidationError as exc:
+            db.session.rollback()
+            if "room" not in exc.errors or candidate is None:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _ensure_one_offs(activities: dict[str, Activity], today: date, first: date) -> int:
     """The one-off sessions of an activity, unless it already has one-offs in the window."""
     window_start = local_to_utc(first, time(0))
@@ -147,8 +162,7 @@ def _ensure_one_offs(activities: dict[str, Activity], today: date, first: date) 
             start = datetime.combine(_weekday_on_or_after(today + timedelta(days=days)), time.fromisoformat(at),
                                      tzinfo=BRUSSELS)
             end = start + timedelta(minutes=activity.default_duration_minutes)
-            session = services.create_session(activity, start, end, fmt, venue=venue, room=room,
-                                              capacity=_capacity(activity, room))
+            session = _create_in_a_free_room(activity, start, end, fmt, venue, room)
             if cancelled:
                 services.cancel_session(session, cancelled)
             added += 1

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import Blueprint, g, redirect, render_template
 
+from app.attendance.services import record_join
 from app.extensions import db
 from app.registrations.services import find_by_token
 from app.timeutil import utcnow
@@ -39,6 +40,7 @@ def join(token: str):
     else:
         db.session.add(JoinEvent(registration_id=registration.id, session_id=session.id, at=now))
         db.session.commit()
+        record_join(registration)  # present, unless a host already said otherwise (commits)
         return redirect(room.join_url, 303)
     status = 200 if state in ("not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
     return render_template("videorooms/join.html", state=state, r=registration, s=session, opens_at=opens_at), status
