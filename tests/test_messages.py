@@ -53,7 +53,7 @@ def test_confirmation_arrives_once_with_an_invitation_read_by_another_parser(smt
     assert message.get_content_type() == "multipart/mixed"
     alternative = next(p for p in message.iter_parts() if p.get_content_type() == "multipart/alternative")
     types = [p.get_content_type() for p in alternative.iter_parts()]
-    assert types == ["text/plain", "text/html", "text/calendar"]
+    assert types == ["text/plain", "multipart/related", "text/calendar"]  # the HTML with its QR image
     inline = list(alternative.iter_parts())[2]
     assert inline.get_param("method") == "REQUEST"
     attachment = next(p for p in message.iter_attachments())
@@ -64,7 +64,7 @@ def test_confirmation_arrives_once_with_an_invitation_read_by_another_parser(smt
     parsed = IcsCalendarStream.calendar_from_ics(ics)
     (event,) = parsed.events
     assert event.dtstart == session.start_at and event.uid.startswith(f"session-{session.id}@")
-    html = list(alternative.iter_parts())[1].get_content()
+    html = next(list(alternative.iter_parts())[1].iter_parts()).get_content()
     assert "Person &lt;b&gt;1&lt;/b&gt;" in html and reg.token in html
 
 
@@ -174,3 +174,18 @@ def test_switch_online_tells_how_to_join_and_the_reminder_carries_the_join_link(
     (reminder,) = outbox("reminder")
     assert f"/join/{token}" in reminder.body_text
     assert "/join/" not in outbox("confirmation")[0].body_text  # the link comes when it is useful
+
+
+def test_the_check_in_qr_travels_as_an_inline_part(smtp):
+    session = upcoming()
+    reg = register(session, 1)
+    deliver_due()
+    (message,) = smtp.recorder.to("p1@example.be")
+    alternative = next(p for p in message.iter_parts() if p.get_content_type() == "multipart/alternative")
+    related = next(p for p in alternative.iter_parts() if p.get_content_type() == "multipart/related")
+    html, image = list(related.iter_parts())[:2]
+    cid = image["Content-ID"].strip("<>")
+    assert image.get_content_type() == "image/png" and f'src="cid:{cid}"' in html.get_content()
+    assert "data:image" not in html.get_content()
+    assert image.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert reg.token in next(alternative.iter_parts()).get_content()

@@ -1,6 +1,8 @@
 """Delivering the outbox over SMTP: claim with a lease, send, mark sent; retry what may pass later."""
 from __future__ import annotations
 
+import base64
+import re
 import smtplib
 import socket
 import ssl
@@ -64,7 +66,12 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain="citedesmetiers.brussels")
     email["Content-Language"] = message.language
     email.set_content(message.body_text)
-    email.add_alternative(message.body_html, subtype="html")
+    html, images = _inline_images(message.body_html, message.id)
+    email.add_alternative(html, subtype="html")
+    if images:  # images travel as parts of the message: many mail clients hide data: addresses
+        html_part = email.get_payload()[1]
+        for cid, subtype, data in images:
+            html_part.add_related(data, maintype="image", subtype=subtype, cid=f"<{cid}>")
     if message.ics:
         method = message.ics_method or "PUBLISH"
         email.add_alternative(message.ics, subtype="calendar", params={"method": method})
@@ -72,6 +79,21 @@ def build_email(message: OutboxMessage) -> EmailMessage:
         email.add_attachment(message.ics.encode("utf-8"), maintype="application", subtype="ics",
                              filename="invite.ics")
     return email
+
+
+DATA_IMAGE = re.compile(r'src="data:image/(png|gif|jpeg);base64,([A-Za-z0-9+/=]+)"')
+
+
+def _inline_images(html: str, message_id: int) -> tuple[str, list[tuple[str, str, bytes]]]:
+    """Turn `data:` images of the HTML into `cid:` references to parts of the message."""
+    images: list[tuple[str, str, bytes]] = []
+
+    def swap(match: re.Match) -> str:
+        cid = f"image{len(images) + 1}.outbox{message_id}@citedesmetiers.brussels"
+        images.append((cid, match.group(1), base64.b64decode(match.group(2))))
+        return f'src="cid:{cid}"'
+
+    return DATA_IMAGE.sub(swap, html), images
 
 
 def _connect() -> smtplib.SMTP:
