@@ -128,3 +128,33 @@ def test_partner_hosts_get_the_host_link_once(configured, whereby_server):  # no
     sync_due(now=later(datetime.now(UTC)))
     (message,) = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "host_link"))
     assert message.to_email == "host@partner.be" and room_of(session).host_url in message.body_text
+
+
+def test_staff_see_pending_rooms_with_their_error_and_ask_again(app, client, configured, whereby_server, monkeypatch):  # noqa: F811
+    from tests.test_closures import login
+
+    whereby_server.rate_limit(1, seconds=300)
+    session = session_by("whereby")
+    sync_due()
+    login(client, "coordinator")
+    week = client.get("/en/staff/")
+    assert week.status_code == 200 and "Videoconference rooms not ready" in week.text
+    assert room_of(session).last_error in week.text
+    page = client.get(f"/en/staff/sessions/{session.id}")
+    assert "Pending" in page.text and "Host link" not in page.text
+    asked = client.post(f"/en/staff/sessions/{session.id}/room", data={"action": "retry"})
+    assert asked.status_code == 303 and room_of(session).state == "ready"
+    page = client.get(f"/en/staff/sessions/{session.id}")
+    assert "Host link" in page.text and room_of(session).host_url.split("?")[0] in page.text
+    assert "Videoconference rooms not ready" not in client.get("/en/staff/").text
+    switched = client.post(f"/en/staff/sessions/{session.id}/room", data={"action": "provider", "provider": "jitsi"})
+    assert switched.status_code == 303 and room_of(session).external_provider == "jitsi"
+    assert live_whereby(whereby_server) == []
+
+
+def test_counsellors_cannot_change_rooms(client, configured):
+    from tests.test_closures import login
+
+    session = session_by("whereby")
+    login(client, "counsellor")
+    assert client.post(f"/en/staff/sessions/{session.id}/room", data={"action": "retry"}).status_code == 403

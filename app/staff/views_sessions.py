@@ -11,6 +11,8 @@ from app.calendar.queries import filter_choices
 from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.public.helpers import DELIVERY_LANGUAGE_LABELS
+from app.videorooms.services import room_of
+from app.videorooms.views import PROVIDER_LABELS
 from app.staff import bp
 from app.staff.common import PREFIX, attach_errors, load_session, local_datetime, place_choices, venue_and_room, wall_clock_end
 from app.staff.forms import CHANNEL_LABELS, ActionForm, CancelSessionForm, DeskForm, SessionEditForm, SessionForm
@@ -68,7 +70,7 @@ def session_page(found: Session, lang: str, desk: DeskForm | None = None, status
     registrations = session_registrations(found)
     return render_template(
         "staff/session.html", s=found, registrations=registrations, positions=waitlist_positions(registrations),
-        desk=desk, action=ActionForm(), problems=list(problems), channel_labels={**CHANNEL_LABELS, "api": _("API")}, is_open=found.status == "scheduled" and found.end_at > utcnow(),
+        desk=desk, action=ActionForm(), problems=list(problems), room=room_of(found), provider_labels=PROVIDER_LABELS, channel_labels={**CHANNEL_LABELS, "api": _("API")}, is_open=found.status == "scheduled" and found.end_at > utcnow(),
     ), status
 
 

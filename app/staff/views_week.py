@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from app.accounts.access import require
 from app.calendar.queries import EARLIEST, LATEST
 from app.public.helpers import sessions_by_day, week_start
+from app.videorooms.services import pending_rooms
+from app.videorooms.views import PROVIDER_LABELS
 from app.staff import bp
 from app.staff.common import PREFIX
 from app.staff.services import week_sessions
@@ -33,5 +35,5 @@ def week(lang: str):
     return render_template(
         "staff/week.html", days=days, monday=monday, sunday=monday + timedelta(days=6), error=error,
         previous_week=(monday - timedelta(days=7)).isoformat(), next_week=(monday + timedelta(days=7)).isoformat(),
-        today=local_today(),
+        today=local_today(), pending_rooms=pending_rooms(), provider_labels=PROVIDER_LABELS,
     ), 400 if error else 200

@@ -187,7 +187,20 @@ def _apply(key, provider_name, wanted, found, start, end, title, config) -> dict
                 host_url=meeting.host_url, extra=meeting.extra or {}, made_for_start=start, made_for_end=end)
 
 
+def ask_again_now(session: Session) -> None:
+    """Staff: make the session's room due at once (a rate limit's delay is the provider's to enforce)."""
+    room = room_of(session)
+    if room is not None and room.state in ("pending", "failed"):
+        room.state, room.next_attempt_at, room.lease_until = "pending", utcnow(), None
+        db.session.commit()
+
+
 def pending_rooms() -> list[VideoRoom]:
     """Rooms not yet as they should be, for staff (with their last error)."""
-    return list(db.session.scalars(db.select(VideoRoom).where(VideoRoom.state.in_(("pending", "failed")))
-                                   .order_by(VideoRoom.next_attempt_at)))
+    from sqlalchemy.orm import contains_eager, joinedload
+
+    query = (db.select(VideoRoom).join(VideoRoom.session)
+             .where(VideoRoom.state.in_(("pending", "failed")), Session.end_at > utcnow())
+             .options(contains_eager(VideoRoom.session).joinedload(Session.activity))
+             .order_by(Session.start_at))
+    return list(db.session.scalars(query))
