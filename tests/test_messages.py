@@ -80,7 +80,7 @@ def test_waitlist_and_promotion_and_cancellation_messages(smtp):
     assert [m.to_email for m in cancellations] == ["p2@example.be"]
     assert cancellations[0].ics_method == "CANCEL" and "SEQUENCE:1" in cancellations[0].ics
     deliver_due()
-    assert len(smtp.recorder.received) == 4
+    assert len(smtp.recorder.received) == 5  # with the cancelled person's own message
 
 
 def test_a_rolled_back_change_leaves_no_message():
@@ -189,3 +189,25 @@ def test_the_check_in_qr_travels_as_an_inline_part(smtp):
     assert "data:image" not in html.get_content()
     assert image.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
     assert reg.token in next(alternative.iter_parts()).get_content()
+
+
+def test_cancelling_tells_the_person_and_removes_the_event_from_their_calendar():
+    session = upcoming(capacity=1)
+    first = register(session, 1)
+    waiting = register(session, 2)
+    services.cancel_registration(first.token)
+    (told,) = outbox("registration_cancelled")
+    assert told.to_email == "p1@example.be" and told.ics_method == "CANCEL" and "STATUS:CANCELLED" in told.ics
+    services.cancel_registration(db.session.get(Registration, waiting.id).token)
+    second = outbox("registration_cancelled")[1]
+    assert second.to_email == "p2@example.be"
+
+
+def test_two_edits_in_a_row_make_one_change_message():
+    session = upcoming(capacity=2)
+    register(session, 1)
+    later_start = session.start_at + timedelta(hours=1)
+    calendar.reschedule_session(session, later_start, later_start + timedelta(hours=2))
+    calendar.update_session(session, format="online")
+    (change,) = outbox("change")
+    assert "/join/" in change.body_text and "SEQUENCE:2" in change.ics

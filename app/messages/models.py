@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
-KINDS = ("confirmation", "waitlisted", "promotion", "reminder", "change", "cancellation", "survey", "full")
+KINDS = ("confirmation", "waitlisted", "promotion", "reminder", "change", "cancellation", "survey", "full",
+         "registration_cancelled")
 STATUSES = ("queued", "sending", "sent", "failed")
 
 

@@ -51,8 +51,13 @@ def session_details(session: Session, lang: str) -> dict:
 
 
 def enqueue(kind: str, registration: Registration, *, position: int | None = None, reason: str = "",
-            dedupe_key: str | None = None) -> OutboxMessage | None:
-    """Add one message to the outbox (not committed). None when its dedupe key was used already."""
+            dedupe_key: str | None = None, supersede: bool = False,
+            remove_from_calendar: bool = False) -> OutboxMessage | None:
+    """Add one message to the outbox (not committed). None when its dedupe key was used already.
+
+    `supersede`: a message of the same kind still queued for this person is rewritten instead (two edits
+    in a row make one message). `remove_from_calendar`: carry a METHOD:CANCEL for the person's calendar.
+    """
     lang = registration.language
     with force_locale(lang):
         details = session_details(registration.session, lang)
@@ -68,11 +73,20 @@ def enqueue(kind: str, registration: Registration, *, position: int | None = Non
             body_text=render_template("messages/message.txt", **context),
             body_html=render_template("messages/message.html", **context),
         )
-        method = {"confirmation": "REQUEST", "promotion": "REQUEST", "change": "REQUEST", "cancellation": "CANCEL"}.get(kind)
+        method = {"confirmation": "REQUEST", "promotion": "REQUEST", "change": "REQUEST", "cancellation": "CANCEL",
+                  "registration_cancelled": "CANCEL" if remove_from_calendar else None}.get(kind)
         if method and (registration.status == "confirmed" or method == "CANCEL"):
             message.ics_method = method
             message.ics = invitation(registration, method, base_url=current_app.config["BASE_URL"],
                                      organiser_email=parseaddr(current_app.config["MAIL_FROM"])[1])
+    if supersede:
+        queued = db.session.scalar(db.select(OutboxMessage).where(
+            OutboxMessage.kind == kind, OutboxMessage.registration_id == registration.id,
+            OutboxMessage.status == "queued", OutboxMessage.attempts == 0))
+        if queued is not None:
+            for name in ("subject", "body_text", "body_html", "ics", "ics_method"):
+                setattr(queued, name, getattr(message, name))
+            return queued
     if dedupe_key is None:
         db.session.add(message)
         return message

@@ -167,8 +167,11 @@ def cancel_registration(token: str) -> Registration:
     registration = db.session.get(Registration, found.id, populate_existing=True)
     if registration.status != "cancelled":
         now = utcnow()
+        was_confirmed = registration.status == "confirmed"
         registration.status, registration.cancelled_at, registration.updated_at = "cancelled", now, now
         db.session.flush()
+        if session.end_at > now:
+            enqueue("registration_cancelled", registration, remove_from_calendar=was_confirmed)
         promote_waiting(session, now)
         _recount(session)
     db.session.commit()
@@ -210,7 +213,7 @@ def on_session_changed(session: Session, changes: set[str]) -> None:
             enqueue("cancellation", registration, reason=session.cancel_reason)
     elif changes & {"time", "format", "place", "restored"}:
         for registration in active_registrations(session):
-            enqueue("change", registration)
+            enqueue("change", registration, supersede=True)
 
 
 def answer_survey(token: str, rating: int, comment: str) -> SurveyAnswer:
