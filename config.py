@@ -82,6 +82,26 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
     LANGUAGES = ("fr", "nl", "en")
 
+    # Registrations and messages
+    WAITLIST_PROMOTION_CUTOFF_HOURS = float(_env("WAITLIST_PROMOTION_CUTOFF_HOURS", "2"))
+    REMINDER_HOURS = float(_env("REMINDER_HOURS", "24"))
+    SURVEY_DELAY_HOURS = float(_env("SURVEY_DELAY_HOURS", "1"))
+    SESSION_LOCK_TIMEOUT_MS = int(_env("SESSION_LOCK_TIMEOUT_MS", "5000"))
+    SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "15"))
+    ROOMS_HTTP_TIMEOUT = float(_env("ROOMS_HTTP_TIMEOUT", "10"))
+
+    # The scheduler process: how often each job runs (seconds)
+    SCHEDULER_DELIVERY_SECONDS = int(_env("SCHEDULER_DELIVERY_SECONDS", "30"))
+    SCHEDULER_ROOMS_SECONDS = int(_env("SCHEDULER_ROOMS_SECONDS", "30"))
+    SCHEDULER_REMINDER_SECONDS = int(_env("SCHEDULER_REMINDER_SECONDS", "300"))
+    SCHEDULER_SURVEY_SECONDS = int(_env("SCHEDULER_SURVEY_SECONDS", "900"))
+    SCHEDULER_WAITLIST_SECONDS = int(_env("SCHEDULER_WAITLIST_SECONDS", "300"))
+
+    # Logins: failed attempts allowed per account and per address within the window
+    LOGIN_MAX_PER_ACCOUNT = int(_env("LOGIN_MAX_PER_ACCOUNT", "5"))
+    LOGIN_MAX_PER_IP = int(_env("LOGIN_MAX_PER_IP", "20"))
+    LOGIN_WINDOW_MINUTES = int(_env("LOGIN_WINDOW_MINUTES", "15"))
+
     # Feeds: how long cancelled sessions stay in feeds, how often clients refresh.
     FEED_CANCELLED_DAYS = 30
     FEED_REFRESH_HOURS = 6
