@@ -12,9 +12,11 @@ from app.accounts.models import User
 from app.errors import Gone, ValidationError
 from app.extensions import db
 from app.messages.models import OutboxMessage
+from tests.test_translations import ensure_compiled
 from tests.test_accounts_helpers import PASSWORD, log_in, make_users
 
 NEW = "a completely different passphrase"
+ensure_compiled()  # the message in Dutch needs the compiled catalogues
 
 
 @pytest.fixture
@@ -49,7 +51,8 @@ def test_the_message_is_in_the_account_language_with_a_link_in_it(client, users)
     [message] = outbox()
     assert message.language == "nl" and '<html lang="nl">' in message.body_html
     assert link_path(message).startswith("/nl/account/reset/")
-    assert "Partner Bram" in message.body_text and message.subject
+    assert "Partner Bram" in message.body_text
+    assert message.subject == "Kies een nieuw wachtwoord"
 
 
 def test_an_empty_form_says_what_is_missing(client):
@@ -69,7 +72,7 @@ def test_a_closed_account_gets_no_message_and_too_many_asks_are_not_sent(client,
 
 def test_the_link_sets_a_new_password_once(client, users):
     services.request_password_reset("admin@example.be", "en")
-    path = link_path(outbox()[0])
+    path = link_path(outbox()[0]).replace("/fr/", "/en/", 1)  # the link is in French; read the page in English
     page = client.get(path)
     assert page.status_code == 200 and "Choose a new password" in page.get_data(as_text=True)
     differ = client.post(path, data={"password": NEW, "password_again": NEW + "!"})
@@ -79,7 +82,7 @@ def test_the_link_sets_a_new_password_once(client, users):
     mail = client.post(path, data={"password": "ADMIN@example.be", "password_again": "ADMIN@example.be"})
     assert mail.status_code == 422 and "cannot be your e-mail address" in mail.get_data(as_text=True)
     done = client.post(path, data={"password": NEW, "password_again": NEW})
-    assert done.status_code == 302 and done.headers["Location"] == "/fr/account/login"  # the account speaks French
+    assert done.status_code == 302 and done.headers["Location"] == "/en/account/login"
     again = client.get(path)
     assert again.status_code == 410 and "expired or was used already" in again.get_data(as_text=True)
     assert client.post(path, data={"password": PASSWORD, "password_again": PASSWORD}).status_code == 410
@@ -149,3 +152,17 @@ def test_the_service_checks_the_new_password(users):
     with pytest.raises(ValidationError) as caught:
         services.reset_password(services.reset_token(users["admin"]), "x" * (services.MAX_PASSWORD + 1))
     assert "password" in caught.value.errors
+
+
+@pytest.mark.xfail(strict=True, reason="the outbox message page shows the text of every message, the reset link "
+                                       "included: it must hide the text of services.ACCOUNT_KINDS")
+def test_staff_reading_the_outbox_never_see_a_reset_link(app, client, users):
+    if "staff.outbox_message" not in app.view_functions:
+        pytest.skip("no outbox page")
+    services.request_password_reset("admin@example.be", "en")
+    message = outbox()[0]
+    token = link_path(message).rsplit("/", 1)[1]
+    log_in(client, "coordinator@example.be")
+    for path in ("/en/staff/messages", f"/en/staff/messages/{message.id}"):
+        page = client.get(path)
+        assert page.status_code == 200 and token not in page.get_data(as_text=True)

@@ -30,6 +30,8 @@ MAX_PASSWORD = 1024  # hashing a megabyte on every attempt would be an easy way 
 RESET_SALT = "account-password-reset"
 RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour, and once
 RESETS_PER_WINDOW = 3  # reset e-mails to one account per window; more are silently not sent
+# Outbox kinds of account messages: their text carries a link that sets the password, for its addressee only.
+ACCOUNT_KINDS = ("password_reset", "account_welcome")
 
 hasher = PasswordHasher()
 _UNKNOWN_HASH = hasher.hash(secrets.token_urlsafe(16))  # verified for unknown accounts: same time spent
