@@ -44,8 +44,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.registrations.views import bp as registrations_bp
     from app.partners.views import bp as partners_bp
     from app.attendance.views import bp as attendance_bp
-    from app.partners.views import bp as partners_bp
-    from app.attendance.views import bp as attendance_bp
     from app.staff import bp as staff_bp
     from app.videorooms.views import bp as videorooms_bp
 
@@ -54,8 +52,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(feeds_bp, url_prefix="/feeds")
     app.register_blueprint(registrations_bp)
-    app.register_blueprint(partners_bp)
-    app.register_blueprint(attendance_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(staff_bp)

@@ -78,12 +78,12 @@ CASES: list[Case] = [
     *one("accounts.reset", "POST", PUBLIC, lambda s, w: {"token": s.reset_token}, lambda s, w: {}, strict=False),
     *one("accounts.home", "GET", "backoffice"),
     *one("accounts.users", "GET", "manage_users"),
-    *one("staff.week", "GET", "backoffice"),
+    *one("staff.week", "GET", "see_centre"),
     *one("staff.activities", "GET", "plan"),
     *one("staff.activity_new", "GET", "plan"),
     *each("staff.activity_edit", "GET", "plan", lambda s, w: {"activity_id": s.activity[w].id}),
     *one("staff.series_new", "GET", "plan"),
-    *each("staff.series", "GET", "backoffice", _series, owned=False),  # the centre's planning, no one's people
+    *each("staff.series", "GET", "see_centre", _series, owned=False),  # the centre's planning, no one's people
     *one("staff.session_new", "GET", "plan"),
     *each("staff.session", "GET", "see_registrations", _session),
     *each("staff.session_edit", "GET", "plan", _session),

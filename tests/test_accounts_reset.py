@@ -154,8 +154,6 @@ def test_the_service_checks_the_new_password(users):
     assert "password" in caught.value.errors
 
 
-@pytest.mark.xfail(strict=True, reason="the outbox message page shows the text of every message, the reset link "
-                                       "included: it must hide the text of services.ACCOUNT_KINDS")
 def test_staff_reading_the_outbox_never_see_a_reset_link(app, client, users):
     if "staff.outbox_message" not in app.view_functions:
         pytest.skip("no outbox page")

@@ -164,3 +164,9 @@ def test_declaring_through_the_pages_with_a_preview(client):
     assert session.format == "online"
     bad = client.post("/en/staff/closures/new", data={**form, "last_day": "2000-01-01", "preview": "1"})
     assert bad.status_code == 422 and "must not come before" in bad.text
+
+
+def test_a_refusal_is_a_page_in_the_language_of_the_address(client):
+    login(client, "counsellor")
+    page = client.get("/nl/staff/closures")
+    assert page.status_code == 403 and 'lang="nl"' in page.text and "<h1>" in page.text

@@ -196,10 +196,10 @@ def test_cancelling_tells_the_person_and_removes_the_event_from_their_calendar()
     first = register(session, 1)
     waiting = register(session, 2)
     services.cancel_registration(first.token)
-    (told,) = outbox("registration_cancelled")
+    (told,) = outbox("unregistered")
     assert told.to_email == "p1@example.be" and told.ics_method == "CANCEL" and "STATUS:CANCELLED" in told.ics
     services.cancel_registration(db.session.get(Registration, waiting.id).token)
-    second = outbox("registration_cancelled")[1]
+    second = outbox("unregistered")[1]
     assert second.to_email == "p2@example.be"
 
 

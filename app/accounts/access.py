@@ -13,6 +13,7 @@ from app.calendar.models import Activity, Session
 # action -> roles allowed; "partner" means: a partner user, for their organisation's sessions.
 RULES: dict[str, frozenset[str]] = {
     "backoffice": frozenset({"admin", "coordinator", "counsellor", "partner"}),
+    "see_centre": frozenset({"admin", "coordinator", "counsellor"}),  # the whole centre's week and series
     "plan": frozenset({"admin", "coordinator"}),                 # activities, series, sessions, closures
     "see_session": frozenset({"admin", "coordinator", "counsellor", "partner"}),
     "see_registrations": frozenset({"admin", "coordinator", "counsellor", "partner"}),

@@ -9,7 +9,7 @@ from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from app.accounts import services
-from app.accounts.access import require
+from app.accounts.access import can, require
 from app.accounts.forms import ForgotForm, LoginForm, ResetForm, UserForm
 from app.accounts.models import ROLES, User
 from app.calendar.models import Partner
@@ -46,8 +46,12 @@ def safe_next(target: str | None) -> str | None:
 
 
 def home_url(lang: str) -> str:
-    if "staff.week" in current_app.view_functions:
-        return url_for("staff.week", lang=lang)
+    """Staff land on the centre's week, partner users on their organisation's sessions."""
+    from flask_login import current_user
+
+    for endpoint, action in (("staff.week", "see_centre"), ("partners.sessions", "propose_session")):
+        if endpoint in current_app.view_functions and can(current_user, action):
+            return url_for(endpoint, lang=lang)
     return url_for("accounts.home", lang=lang)
 
 

@@ -14,7 +14,7 @@ def subject(kind: str, title: str) -> str:
         "cancellation": _("Session cancelled: %(title)s", title=title),
         "survey": _("How was it? %(title)s", title=title),
         "full": _("The session is full: %(title)s", title=title),
-        "registration_cancelled": _("Registration cancelled: %(title)s", title=title),
+        "unregistered": _("Registration cancelled: %(title)s", title=title),
     }
     return subjects[kind]
 
@@ -40,7 +40,7 @@ def paragraphs(kind: str, position: int | None = None, reason: str = "") -> list
         found.append(_("You can find other sessions in our calendar."))
     elif kind == "survey":
         found = [_("Thank you for taking part. Tell us in one minute what you thought of it: it helps us improve.")]
-    elif kind == "registration_cancelled":
+    elif kind == "unregistered":
         found = [_("Your registration for this session is cancelled. Thank you for letting us know: "
                    "your seat can go to someone else."),
                  _("You can find other sessions in our calendar.")]

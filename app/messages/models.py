@@ -10,7 +10,7 @@ from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
 KINDS = ("confirmation", "waitlisted", "promotion", "reminder", "change", "cancellation", "survey", "full",
-         "registration_cancelled")
+         "unregistered")
 STATUSES = ("queued", "sending", "sent", "failed")
 
 

@@ -74,7 +74,7 @@ def enqueue(kind: str, registration: Registration, *, position: int | None = Non
             body_html=render_template("messages/message.html", **context),
         )
         method = {"confirmation": "REQUEST", "promotion": "REQUEST", "change": "REQUEST", "cancellation": "CANCEL",
-                  "registration_cancelled": "CANCEL" if remove_from_calendar else None}.get(kind)
+                  "unregistered": "CANCEL" if remove_from_calendar else None}.get(kind)
         if method and (registration.status == "confirmed" or method == "CANCEL"):
             message.ics_method = method
             message.ics = invitation(registration, method, base_url=current_app.config["BASE_URL"],

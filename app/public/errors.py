@@ -47,3 +47,8 @@ def not_found(error):
 @bp.app_errorhandler(400)
 def bad_request(error):
     return error if _for_machines() else _page("errors/400.html", 400)
+
+
+@bp.app_errorhandler(403)
+def forbidden(error):
+    return error if _for_machines() else _page("errors/403.html", 403)

@@ -171,7 +171,7 @@ def cancel_registration(token: str) -> Registration:
         registration.status, registration.cancelled_at, registration.updated_at = "cancelled", now, now
         db.session.flush()
         if session.end_at > now:
-            enqueue("registration_cancelled", registration, remove_from_calendar=was_confirmed)
+            enqueue("unregistered", registration, remove_from_calendar=was_confirmed)
         promote_waiting(session, now)
         _recount(session)
     db.session.commit()

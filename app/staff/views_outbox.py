@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from app.accounts.access import require
 from app.messages.delivery import retry_now
 from app.messages.models import STATUSES, OutboxMessage
+from app.accounts.services import ACCOUNT_KINDS
 from app.staff import bp
 from app.staff.common import PREFIX, get_or_404
 from app.staff.forms import ActionForm
@@ -31,7 +32,7 @@ def outbox_message(lang: str, message_id: int):
     require("see_outbox")
     message = get_or_404(OutboxMessage, message_id)
     return render_template("staff/outbox_message.html", m=message, action=ActionForm(),
-                           held=not current_app.config.get("SMTP_HOST"))
+                           held=not current_app.config.get("SMTP_HOST"), secret_kinds=ACCOUNT_KINDS)
 
 
 @bp.post(f"{PREFIX}/messages/<int:message_id>/retry")

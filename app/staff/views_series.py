@@ -102,7 +102,7 @@ def _page(series: Series, lang: str, edit_form=None, status: int = 200, problems
 
 @bp.get(f"{PREFIX}/series/<int:series_id>")
 def series(lang: str, series_id: int):
-    require("backoffice")
+    require("see_centre")
     return _page(get_or_404(Series, series_id), lang)
 
 

@@ -19,7 +19,7 @@ from app.timeutil import local_today
 
 @bp.get(f"{PREFIX}/")
 def week(lang: str):
-    require("backoffice")
+    require("see_centre")
     raw, error = request.args.get("week"), None
     monday = week_start(local_today())
     if raw:
