@@ -101,6 +101,27 @@ def test_join_link_of_a_cancelled_session(client):
     assert client.get(f"/join/{registration.token}").status_code == 410
 
 
+def test_no_public_output_ever_contains_a_room_address(client):
+    """Every room URL (join and host) searched in every public page, feed and API answer."""
+    sessions = [online(days=1), online(days=2, fmt="hybrid"), online(days=3)]
+    sessions[2].activity.schools_only = True  # for schools: not public at all
+    db.session.commit()
+    sync_due()
+    secrets = {u for s in sessions for u in (room_of(s).join_url, room_of(s).host_url) if u}
+    assert len(secrets) >= 3
+    paths = ["/", "/api/v1/sessions", "/feeds/workshops.ics", "/api/v1/openapi.json"]
+    for lang in ("fr", "nl", "en"):
+        paths += [f"/{lang}/", f"/{lang}/?format=online", f"/api/v1/sessions?lang={lang}",
+                  f"/feeds/workshops.ics?lang={lang}", f"/feeds/workshops.ics?format=hybrid&lang={lang}"]
+        for session in sessions:
+            paths += [f"/{lang}/sessions/{session.id}", f"/api/v1/sessions/{session.id}?lang={lang}",
+                      f"/feeds/sessions/{session.id}.ics?lang={lang}"]
+    for path in paths:
+        body = client.get(path, follow_redirects=True).get_data(as_text=True)
+        for secret in secrets:
+            assert secret not in body, (path, secret)
+
+
 @pytest.mark.parametrize("path", ["/fr/", "/en/sessions/{id}", "/api/v1/sessions", "/api/v1/sessions/{id}",
                                   "/feeds/workshops.ics", "/feeds/sessions/{id}.ics"])
 def test_room_addresses_never_in_public_outputs(client, path):

@@ -158,3 +158,48 @@ def test_counsellors_cannot_change_rooms(client, configured):
     session = session_by("whereby")
     login(client, "counsellor")
     assert client.post(f"/en/staff/sessions/{session.id}/room", data={"action": "retry"}).status_code == 403
+
+
+def test_provider_down_during_a_closure_of_thirty_sessions(app, configured, whereby_server, monkeypatch):  # noqa: F811
+    """Every session switched, every person told, rooms pending; the provider comes back and one
+    scheduler run later every session has exactly one room."""
+    from collections import Counter
+
+    from app.closures import services as closures
+    from app.messages.models import OutboxMessage
+    from app.registrations import services as registrations
+    from app.scheduler import JOBS, run_job
+    from app.timeutil import BRUSSELS
+
+    partner = f.partner("p-whereby", provider="whereby")
+    venue = f.venue()
+    first = (datetime.now(UTC) + timedelta(days=2)).replace(hour=8, minute=0, second=0, microsecond=0)
+    sessions = []
+    for n in range(30):
+        start = first + timedelta(days=n // 5, hours=2 * (n % 5))
+        act = f.activity(f"a{n}", organiser=partner.slug)
+        session = calendar.create_session(act, start, start + timedelta(hours=1), "face_to_face", venue=venue,
+                                          capacity=5)
+        registrations.register(session.id, {"name": f"P{n}", "email": f"p{n}@example.be",
+                                            "language": ("fr", "nl", "en")[n % 3], "consent": True})
+        sessions.append(session)
+    monkeypatch.setitem(app.config, "WHEREBY_API_URL", "http://127.0.0.1:9/v1")  # the provider is down
+    last_day = sessions[-1].start_at.astimezone(BRUSSELS).date()
+    closure = closures.declare_closure(venue, first.astimezone(BRUSSELS).date(), last_day, "Lockdown", "online")
+    assert len(closure.effects) == 30
+    sync_due()
+    for session in sessions:
+        db.session.refresh(session)
+        assert session.format == "online" and session.revision == 1
+        assert room_of(session).state == "pending" and room_of(session).external_id is None
+    assert Counter(db.session.scalars(db.select(OutboxMessage.kind)))["change"] == 30
+    monkeypatch.setitem(app.config, "WHEREBY_API_URL", whereby_server.url)  # back
+    for session in sessions:  # their retry time has come
+        room_of(session).next_attempt_at = datetime.now(UTC)
+    db.session.commit()
+    name, function = next((n, fn) for n, fn, _, _ in JOBS if n == "sync_rooms")
+    run_job(app, name, function)  # one scheduler run
+    db.session.expire_all()
+    assert {room_of(s).state for s in sessions} == {"ready"}
+    per_prefix = Counter(m["roomName"].split("-")[0] for m in live_whereby(whereby_server))
+    assert len(live_whereby(whereby_server)) == 30 and set(per_prefix.values()) == {1}

@@ -116,12 +116,19 @@ def _claim(now: datetime, session_ids: list[int] | None, limit: int) -> list[tup
 
 
 def sync_due(now: datetime | None = None, session_ids: list[int] | None = None, limit: int = 20,
-             timeout: float | None = None) -> dict[str, int]:
-    """Bring due rooms in line with their sessions. Safe with several processes at once."""
+             timeout: float | None = None, most: int = 1000) -> dict[str, int]:
+    """Bring every due room in line with its session, `limit` at a time (at most `most` in one run).
+    Safe with several processes at once: each room is leased to the process working on it."""
     now = now or utcnow()
     counts = {"ready": 0, "absent": 0, "retry": 0, "failed": 0}
-    for room_id, version in _claim(now, session_ids, limit):
-        counts[_sync_one(room_id, version, timeout, now)] += 1
+    done = 0
+    while done < most:
+        claimed = _claim(now, session_ids, min(limit, most - done))
+        if not claimed:
+            break
+        for room_id, version in claimed:
+            counts[_sync_one(room_id, version, timeout, now)] += 1
+        done += len(claimed)
     return counts
 
 
