@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -212,35 +213,70 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per endpoint")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    parser.add_argument("--only", choices=("all", "datasets", "rush"), default="all",
+                        help="the datasets, the registration rush on PostgreSQL, or both (default)")
     args = parser.parse_args(argv)
 
     def interrupted(signum, frame):  # run the `finally` blocks: gunicorn is stopped
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, interrupted)
-    from app import create_app
-
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     engine = "postgresql" if os.environ.get("BENCH_DATABASE_URL") else "sqlite"
+    datasets = [d.strip() for d in args.datasets.split(",") if d.strip()] if args.only != "rush" else []
+    failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-        for dataset in [d.strip() for d in args.datasets.split(",") if d.strip()]:
-            scale = DATASETS[dataset]
-            url = fresh_database(Path(tmp), dataset)
-            app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret",
-                              "BASE_URL": "http://127.0.0.1:5000"})
-            print(f"== {dataset}: seeding and in-process timings ({engine})", flush=True)
-            result = {"dataset": dataset, "engine": engine, "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
-                      "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"}
-            result.update(in_process(app, scale, reps=15 if scale == 1 else 5))
-            print(f"== {dataset}: gunicorn", flush=True)
-            result["http"] = over_http(url, args.requests, args.clients)
-            stem = f"{datetime.now():%Y-%m-%d}_{engine}_{dataset}"
-            (out_dir / f"{stem}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-            text = report_markdown(result)
-            (out_dir / f"{stem}.md").write_text(text, encoding="utf-8")
-            print(text, flush=True)
-    return 0
+        for dataset in datasets:
+            try:
+                run_dataset(dataset, Path(tmp), out_dir, engine, args)
+            except Exception:  # noqa: BLE001 - one broken part must not hide the others
+                traceback.print_exc()
+                print(f"== {dataset}: failed (see above); carrying on", flush=True)
+                failed.append(dataset)
+    if args.only != "datasets":
+        rush_part(out_dir)
+    if failed:
+        print("failed: " + ", ".join(failed), file=sys.stderr, flush=True)
+    return 1 if failed else 0
+
+
+def run_dataset(dataset: str, tmp: Path, out_dir: Path, engine: str, args) -> None:
+    from app import create_app
+
+    scale = DATASETS[dataset]
+    url = fresh_database(tmp, dataset)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret",
+                      "BASE_URL": "http://127.0.0.1:5000"})
+    print(f"== {dataset}: seeding and in-process timings ({engine})", flush=True)
+    result = {"dataset": dataset, "engine": engine, "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+              "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"}
+    result.update(in_process(app, scale, reps=15 if scale == 1 else 5))
+    print(f"== {dataset}: gunicorn", flush=True)
+    result["http"] = over_http(url, args.requests, args.clients)
+    stem = f"{datetime.now():%Y-%m-%d}_{engine}_{dataset}"
+    (out_dir / f"{stem}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    text = report_markdown(result)
+    (out_dir / f"{stem}.md").write_text(text, encoding="utf-8")
+    print(text, flush=True)
+
+
+def rush_part(out_dir: Path) -> None:
+    """The registration rush on PostgreSQL (bench/rush.py); skipped with a message if PostgreSQL is not there."""
+    from bench import rush
+
+    print("== registration rush (postgresql)", flush=True)
+    result = {"date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+              "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"}
+    result.update(rush.run())
+    if not result["available"]:
+        print(result["reason"], flush=True)
+        return
+    stem = f"{datetime.now():%Y-%m-%d}_postgresql_rush"
+    (out_dir / f"{stem}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    text = rush.report_markdown(result)
+    (out_dir / f"{stem}.md").write_text(text, encoding="utf-8")
+    print(text, flush=True)
 
 
 if __name__ == "__main__":
