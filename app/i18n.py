@@ -43,6 +43,13 @@ def register_template_helpers(app: Flask) -> None:
     def local_datetime(value, fmt: str = "medium"):
         return format_datetime(value, fmt)
 
+    @app.url_value_preprocessor
+    def take_lang(endpoint, values) -> None:
+        """Pages carry their language as the URL's first segment (`lang`): Flask-Babel reads it from g."""
+        if values and values.get("lang") in LANGS:
+            g.lang = values["lang"]
+            refresh()
+
     @app.teardown_request
     def forget_language(_exc=None) -> None:
         """The language belongs to one request, even when an app context outlives it."""

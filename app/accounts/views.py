@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from app.accounts import services
@@ -20,13 +19,6 @@ from app.i18n import LANGS, current_lang
 bp = Blueprint("accounts", __name__)
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 PREFIX = f"/{LANG_RULE}/account"
-
-
-@bp.url_value_preprocessor
-def take_lang(endpoint, values) -> None:
-    if values and values.get("lang") in LANGS:
-        g.lang = values["lang"]
-        refresh()
 
 
 @bp.url_defaults

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user
 
 from app.accounts.access import require
@@ -19,13 +18,6 @@ from app.registrations.services import find_by_token
 bp = Blueprint("attendance", __name__)
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 MAX_ID = 2**31 - 1
-
-
-@bp.url_value_preprocessor
-def take_lang(endpoint, values) -> None:
-    if values and values.get("lang") in LANGS:
-        g.lang = values["lang"]
-        refresh()
 
 
 def _session(session_id: int) -> Session:

@@ -1,7 +1,7 @@
 """Staff pages: closures (preview, confirm, change) and capacity caps."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,12 +17,6 @@ from app.videorooms.services import sync_due
 
 bp = Blueprint("closures", __name__)
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
-
-
-@bp.url_value_preprocessor
-def take_lang(endpoint, values) -> None:
-    if values and values.get("lang") in LANGS:
-        g.lang = values["lang"]
 
 
 def _venues() -> list[tuple[int, str]]:

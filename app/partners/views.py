@@ -1,9 +1,8 @@
 """Pages of partner organisations: their sessions and registrations, proposals, videoconference choice."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user
 
 from app.accounts.access import can, require
@@ -18,13 +17,6 @@ from app.partners.models import SessionProposal
 bp = Blueprint("partners", __name__)
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 MAX_ID = 2**31 - 1
-
-
-@bp.url_value_preprocessor
-def take_lang(endpoint, values) -> None:
-    if values and values.get("lang") in LANGS:
-        g.lang = values["lang"]
-        refresh()
 
 
 def _get(model, ident: int):

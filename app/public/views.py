@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
 
 from app.cache import renders
 from app.calendar.queries import (
@@ -21,19 +20,11 @@ from app.closures.services import closures_ahead
 from app.errors import DomainError, ValidationError
 from app.public.registration import attach_errors, form_data, registration_form
 from app.registrations.services import register
-from app.timeutil import local_today, utcnow, utcnow
+from app.timeutil import local_today, utcnow
 
 PER_PAGE = 40  # sessions in one page of the upcoming list
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
-
-
-@bp.url_value_preprocessor
-def take_lang(endpoint, values) -> None:
-    """The language is the URL's first segment: Flask-Babel and the templates read it from g."""
-    if values and values.get("lang") in LANGS:
-        g.lang = values["lang"]
-        refresh()  # forget a language Flask-Babel may have picked before this point
 
 
 @bp.get("/")

@@ -15,12 +15,6 @@ bp = Blueprint("registrations", __name__)
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 
 
-@bp.url_value_preprocessor
-def take_lang(endpoint, values) -> None:
-    if values and values.get("lang") in LANGS:
-        g.lang = values["lang"]
-
-
 def _registration(token: str):
     found = services.find_by_token(token)
     if found is None:

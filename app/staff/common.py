@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import abort, g
-from flask_babel import refresh
+from flask import abort
 
 from app.calendar.models import Room, Session, Venue
 from app.extensions import db
@@ -15,13 +14,6 @@ from app.timeutil import BRUSSELS
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 PREFIX = f"/{LANG_RULE}/staff"
 MAX_ID = 2**31 - 1
-
-
-@bp.url_value_preprocessor
-def take_lang(endpoint, values) -> None:
-    if values and values.get("lang") in LANGS:
-        g.lang = values["lang"]
-        refresh()
 
 
 def get_or_404(model, ident: int):

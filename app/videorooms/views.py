@@ -24,12 +24,6 @@ PROVIDER_LABELS = {"jitsi": "Jitsi Meet", "whereby": "Whereby", "google_meet": "
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 
 
-@bp.url_value_preprocessor
-def take_lang(endpoint, values) -> None:
-    if values and values.get("lang") in LANGS:
-        g.lang = values["lang"]
-
-
 @bp.post(f"/{LANG_RULE}/staff/sessions/<int:session_id>/room")
 def staff_room(lang: str, session_id: int):
     """Staff choose the provider of one session's room, or ask the provider again now."""
