@@ -97,6 +97,10 @@ class Config:
     SCHEDULER_SURVEY_SECONDS = int(_env("SCHEDULER_SURVEY_SECONDS", "900"))
     SCHEDULER_WAITLIST_SECONDS = int(_env("SCHEDULER_WAITLIST_SECONDS", "300"))
 
+    # Password hashing (argon2id): its cost
+    ARGON2_TIME_COST = int(_env("ARGON2_TIME_COST", "3"))
+    ARGON2_MEMORY_KIB = int(_env("ARGON2_MEMORY_KIB", "65536"))
+
     # Logins: failed attempts allowed per account and per address within the window
     LOGIN_MAX_PER_ACCOUNT = int(_env("LOGIN_MAX_PER_ACCOUNT", "5"))
     LOGIN_MAX_PER_IP = int(_env("LOGIN_MAX_PER_IP", "20"))

@@ -69,6 +69,7 @@ def app(database_url):
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://127.0.0.1:5000",
         "SERVER_NAME": None,
+        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 8192,  # cheap hashes: the tests make many
     })
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))

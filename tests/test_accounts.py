@@ -154,8 +154,8 @@ def test_an_old_hash_is_upgraded_at_login_and_sessions_stay(users):
     db.session.commit()
     stamp = user.get_id()
     services.authenticate("admin@example.be", PASSWORD, "10.0.0.1")
-    assert not services.hasher.check_needs_rehash(user.password_hash)
-    assert services.hasher.verify(user.password_hash, PASSWORD) and user.get_id() == stamp
+    assert not services.hasher().check_needs_rehash(user.password_hash)
+    assert services.hasher().verify(user.password_hash, PASSWORD) and user.get_id() == stamp
 
 
 def test_login_page_in_each_language_and_an_already_logged_in_visitor(client, users):

@@ -132,7 +132,7 @@ def test_public_calendar_shows_the_closure_notice(client):
 
 def login(client, role):
     user = User(email=f"{role}@example.be", name=role.title(), role=role, language="en",
-                password_hash=PasswordHasher().hash("correct horse battery"),
+                password_hash=PasswordHasher(time_cost=1, memory_cost=8192).hash("correct horse battery"),
                 partner=f.partner("actiris") if role == "partner" else None)
     db.session.add(user)
     db.session.commit()

@@ -14,7 +14,7 @@ from app.timeutil import local_today
 from tests import factories as f
 
 PASSWORD = "a long enough password 2020"
-_hasher = PasswordHasher()
+_hasher = PasswordHasher(time_cost=1, memory_cost=8192)
 _hash = None
 
 

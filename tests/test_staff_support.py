@@ -19,7 +19,7 @@ _hash: list[str] = []
 
 def user(role: str, email: str | None = None, partner=None, language: str = "fr") -> User:
     if not _hash:
-        _hash.append(PasswordHasher().hash(PASSWORD))
+        _hash.append(PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD))
     row = User(email=email or f"{role}@cdm.example", name=f"{role.title()} Staff", password_hash=_hash[0], role=role,
                partner_id=partner.id if partner else None, language=language, active=True)
     db.session.add(row)

@@ -33,8 +33,29 @@ RESETS_PER_WINDOW = 3  # reset e-mails to one account per window; more are silen
 # Outbox kinds of account messages: their text carries a link that sets the password, for its addressee only.
 ACCOUNT_KINDS = ("password_reset", "account_welcome")
 
-hasher = PasswordHasher()
-_UNKNOWN_HASH = hasher.hash(secrets.token_urlsafe(16))  # verified for unknown accounts: same time spent
+_hashers: dict[tuple, PasswordHasher] = {}
+_unknown_hashes: dict[tuple, str] = {}
+
+
+def _params() -> tuple[int, int]:
+    config = current_app.config
+    return int(config.get("ARGON2_TIME_COST", 3)), int(config.get("ARGON2_MEMORY_KIB", 65536))
+
+
+def hasher() -> PasswordHasher:
+    """argon2id with the configured cost (tests lower it; production keeps argon2's defaults)."""
+    params = _params()
+    if params not in _hashers:
+        _hashers[params] = PasswordHasher(time_cost=params[0], memory_cost=params[1])
+    return _hashers[params]
+
+
+def _unknown_hash() -> str:
+    """A hash verified for unknown accounts, so that the time spent does not tell them apart."""
+    params = _params()
+    if params not in _unknown_hashes:
+        _unknown_hashes[params] = hasher().hash(secrets.token_urlsafe(16))
+    return _unknown_hashes[params]
 
 
 class LoginFailed(DomainError):
@@ -87,7 +108,7 @@ def _set_password(user: User, password: str) -> None:
     """Hash the password and stamp its change: sessions opened before it end, reset links stop working.
 
     The stamp counts in whole seconds (see User.get_id), so it always moves on by one second at least."""
-    user.password_hash = hasher.hash(password)
+    user.password_hash = hasher().hash(password)
     now = utcnow().replace(microsecond=0)
     if user.password_changed_at is not None:
         previous = user.password_changed_at.replace(microsecond=0)
@@ -200,7 +221,7 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
     user = find_user(email)
     password = (password or "")[:MAX_PASSWORD]
     try:
-        hasher.verify(user.password_hash if user is not None else _UNKNOWN_HASH, password)
+        hasher().verify(user.password_hash if user is not None else _unknown_hash(), password)
         good = user is not None and user.active
     except (VerificationError, InvalidHashError):
         good = False
@@ -211,7 +232,7 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
         db.session.commit()
         raise LoginFailed()
     if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)  # same password: the stamp stays, sessions too
+        user.password_hash = hasher().hash(password)  # same password: the stamp stays, sessions too
     user.last_login_at = now
     db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key == account_key))
     db.session.commit()
