@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length
 
 
 class CancelForm(FlaskForm):
@@ -19,19 +19,18 @@ class SurveyForm(FlaskForm):
 
 
 class RegistrationForm(FlaskForm):
-    """The public form on a session's page. `website` is a trap for robots: people never see it."""
+    """The public form on a session's page. It checks only its CSRF token: the registration service
+    checks every field at once, so a person sees every message together. `website` is a trap for
+    robots: people never see it."""
 
-    name = StringField(_l("Your name"), validators=[InputRequired(_l("Give your name.")),
-                                                    Length(max=120, message=_l("The name is too long (120 characters at most)."))])
-    email = EmailField(_l("Your e-mail address"), validators=[InputRequired(_l("Give a valid e-mail address, such as name@example.be.")),
-                                                              Length(max=254)])
-    language = RadioField(_l("Language of our messages"), choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")],
-                          validators=[InputRequired(_l("Choose French, Dutch or English."))])
+    name = StringField(_l("Your name"))
+    email = EmailField(_l("Your e-mail address"))
+    language = RadioField(_l("Language of our messages"), validate_choice=False,
+                          choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
     audience = SelectField(_l("You are (optional)"), validate_choice=False)
-    postcode = StringField(_l("Your postcode (optional)"), validators=[Optional(), Length(max=10)])
+    postcode = StringField(_l("Your postcode (optional)"))
     consent = BooleanField(_l("I agree that the Cité des métiers keeps my name and e-mail address to manage my "
                               "registration and send me messages about this session. They are erased one year after "
-                              "the session; only anonymous counts are kept for our annual report."),
-                           validators=[InputRequired(_l("We need your consent to keep your registration."))])
+                              "the session; only anonymous counts are kept for our annual report."))
     website = StringField(_l("Leave this field empty"))
     submit = SubmitField(_l("Register"))

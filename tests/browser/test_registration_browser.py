@@ -228,12 +228,6 @@ def test_a_bad_address_alone_is_refused_beside_its_field(page, live_server, lang
     assert registrations() == []
 
 
-FOCUS_GAP = ("known gap: after a refused submission nothing moves the focus to the first field in error "
-             "(no autofocus in public/_register.html, no script), so keyboard and screen-reader users start "
-             "again from the top of the page")
-
-
-@pytest.mark.xfail(strict=True, reason=FOCUS_GAP)
 @pytest.mark.parametrize("lang, typed, first", [("fr", {"name": "", "email": "x"}, "name"),
                                                 ("nl", {"name": "Sam", "email": "sam@@example"}, "email")])
 def test_the_first_field_in_error_takes_the_focus(page, live_server, lang, typed, first):
@@ -245,8 +239,6 @@ def test_the_first_field_in_error_takes_the_focus(page, live_server, lang, typed
     assert page.evaluate("document.activeElement && document.activeElement.name") == first
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: when the form's own checks fail (empty name, no consent) the "
-                   "address is never checked, so its message only comes on the next try; the API gives all three")
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_every_message_at_once(page, live_server, lang):
     """Empty name, bad address and no consent: the three messages together, not one after the other."""
