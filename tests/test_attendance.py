@@ -119,7 +119,8 @@ def test_bad_marks_get_a_clear_answer_and_store_nothing(app, client, w, body, st
 
 def test_a_cancelled_registration_cannot_be_marked(app, client, w):
     cancel_registration(w["bob"].token)
-    answer = _as(app, client, w["admin"]).post(mark_url(w["sess_a"]), json={"registration": w["bob"].id, "status": "present"})
+    answer = _as(app, client, w["admin"]).post(mark_url(w["sess_a"], "en"),
+                                               json={"registration": w["bob"].id, "status": "present"})
     assert answer.status_code == 409 and "cancelled" in answer.json["errors"]["registration"]
     assert rows() == []
 
@@ -189,7 +190,7 @@ def test_opening_a_checkin_link_changes_nothing_the_button_does(app, client, w):
 def test_a_code_of_another_session_is_refused(app, client, w):
     host = _as(app, client, w["admin"])
     for method in ("get", "post"):
-        answer = getattr(host, method)(checkin_url(w["bert"], session=w["sess_a"]))
+        answer = getattr(host, method)(checkin_url(w["bert"], session=w["sess_a"]).replace("/fr/", "/en/", 1))
         assert answer.status_code == 409
         text = answer.get_data(as_text=True)
         assert "another session" in text and "Bert" not in text

@@ -40,9 +40,9 @@ def test_anonymous_visitors_go_to_the_login_page(client, w):
 def test_a_partner_sees_only_their_organisations_sessions(app, client, w):
     person(w["sess_a"], "Alice Aimée", "alice@example.be")
     person(w["sess_b"], "Bert Bakker", "bert@example.be", language="nl")
-    page = _as(app, client, w["partner_a"]).get("/fr/partner/").get_data(as_text=True)
-    assert "Atelier cv-a" in page and "Atelier shared" in page  # organised, co-hosted
-    assert "Atelier nl-b" not in page
+    page = _as(app, client, w["partner_a"]).get("/en/partner/").get_data(as_text=True)
+    assert "Workshop cv-a (en)" in page and "Workshop shared (en)" in page  # organised, co-hosted
+    assert "Workshop nl-b (en)" not in page
     assert "1 of 2 seats taken" in page
     other = _as(app, client, w["partner_b"]).get("/nl/partner/").get_data(as_text=True)
     assert "Workshop nl-b" in other and "Workshop shared" in other and "Workshop cv-a" not in other

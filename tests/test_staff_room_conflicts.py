@@ -26,7 +26,8 @@ def test_overlapping_times_in_one_room_are_refused(room_world):
     with pytest.raises(ValidationError) as caught:
         calendar.create_session(act, start + timedelta(hours=1), start + timedelta(hours=3), "face_to_face",
                                 venue=place, room=place.rooms[0])
-    assert "Salle 1 is already booked" in caught.value.errors["room"] and f"session {taken.id}" in caught.value.errors["room"]
+    message = caught.value.errors["room"]  # in the default language, French
+    assert message.startswith("Salle 1 ") and "Atelier taken" in message and f"{taken.id})" in message
     # Touching ends, another room, online, or a cancelled session are fine.
     calendar.create_session(act, start + timedelta(hours=2), start + timedelta(hours=3), "face_to_face",
                             venue=place, room=place.rooms[0])

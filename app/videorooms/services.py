@@ -204,7 +204,7 @@ def ask_again_now(session: Session) -> None:
 
 def pending_rooms() -> list[VideoRoom]:
     """Rooms not yet as they should be, for staff (with their last error)."""
-    from sqlalchemy.orm import contains_eager, joinedload
+    from sqlalchemy.orm import contains_eager
 
     query = (db.select(VideoRoom).join(VideoRoom.session)
              .where(VideoRoom.state.in_(("pending", "failed")), Session.end_at > utcnow())
