@@ -231,7 +231,7 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
                                                          LoginAttempt.at <= now - _window()))
         db.session.commit()
         raise LoginFailed()
-    if hasher.check_needs_rehash(user.password_hash):
+    if hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hasher().hash(password)  # same password: the stamp stays, sessions too
     user.last_login_at = now
     db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key == account_key))
