@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 from app.calendar import services
 from app.calendar.models import Session
 from app.demo import content
-from app.demo.data import load_reference, place
+from app.demo.data import create_in_a_free_room, load_reference, place
+from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS
 
@@ -54,8 +55,15 @@ def seed_year(scale: int, today: date, rng_seed: int = 2020) -> dict:
             start_time = hour.replace(hour=min(hour.hour + copy % 3, 18))
             activity = activities[slug]
             capacity = min(activity.default_capacity, room.capacity) if room else activity.default_capacity
-            services.create_series(activity, weekdays=[day], start_time=start_time, start_date=first, end_date=last,
-                                   format=fmt, venue=venue, room=room, capacity=capacity)
+            values = dict(weekdays=[day], start_time=start_time, start_date=first, end_date=last, format=fmt,
+                          venue=venue, capacity=capacity)
+            try:
+                services.create_series(activity, room=room, **values)
+            except ValidationError as exc:  # the room is taken at that hour by another copy: no room
+                db.session.rollback()
+                if "room" not in exc.errors:
+                    raise
+                services.create_series(activity, room=None, **values)
             series_count += 1
     cancelled = 0
     one_offs = ONE_OFFS_PER_SCALE * scale
@@ -69,8 +77,7 @@ def seed_year(scale: int, today: date, rng_seed: int = 2020) -> dict:
             else (None, None)
         start = datetime.combine(day, time.fromisoformat(rng.choice(HOURS)), tzinfo=BRUSSELS)
         end = start + timedelta(minutes=activity.default_duration_minutes)
-        capacity = min(activity.default_capacity, room.capacity) if room else activity.default_capacity
-        session = services.create_session(activity, start, end, fmt, venue=venue, room=room, capacity=capacity)
+        session = create_in_a_free_room(activity, start, end, fmt, venue, room)
         if rng.random() < 0.03:
             services.cancel_session(session, "Annulé. / Geannuleerd.")
             cancelled += 1

@@ -133,7 +133,7 @@ def _weekday_on_or_after(day: date) -> date:
     return day
 
 
-def _create_in_a_free_room(activity, start, end, fmt, venue, room) -> Session:
+def create_in_a_free_room(activity, start, end, fmt, venue, room) -> Session:
     """The room asked for, else another room of the venue, else the venue without a room."""
     rooms = [room] + [r for r in (venue.rooms if venue else []) if r is not room] + [None] if room else [None]
     for candidate in rooms:
@@ -162,7 +162,7 @@ def _ensure_one_offs(activities: dict[str, Activity], today: date, first: date) 
             start = datetime.combine(_weekday_on_or_after(today + timedelta(days=days)), time.fromisoformat(at),
                                      tzinfo=BRUSSELS)
             end = start + timedelta(minutes=activity.default_duration_minutes)
-            session = _create_in_a_free_room(activity, start, end, fmt, venue, room)
+            session = create_in_a_free_room(activity, start, end, fmt, venue, room)
             if cancelled:
                 services.cancel_session(session, cancelled)
             added += 1
