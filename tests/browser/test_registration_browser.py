@@ -3,10 +3,8 @@ fields, the waiting list, the cancel link that changes nothing until its button 
 from __future__ import annotations
 
 import json
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -18,17 +16,10 @@ from app.registrations.services import register
 from app.timeutil import local_today
 from tests import factories as f
 from tests.test_translations import ensure_compiled
+from tests.browser.support import AXE, IN_CI, MARKS
 
-CHROMIUM = "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-IN_CI = bool(os.environ.get("CI"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists() and not IN_CI, reason="no Chromium at /usr/bin/chromium"),
-]
+pytestmark = MARKS
 
 ensure_compiled()  # before the live server's first request: translations are loaded once per process
 
@@ -65,16 +56,6 @@ WORDS = {
 }
 LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 TOKEN = re.compile(r"/(fr|nl|en)/registration/([^/?#]+)\?new=1$")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,0 +1,20 @@
+"""What every browser test shares: Debian's Chromium, its flags, axe-core from npm, the markers."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+IN_CI = bool(os.environ.get("CI"))
+# No sandbox (root in containers); no background traffic: the network is closed.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+# Marks of every browser test module; in CI a missing Chromium is a failure, never a skip.
+MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists() and not IN_CI, reason="no Chromium at /usr/bin/chromium"),
+]
