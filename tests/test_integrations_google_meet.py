@@ -8,7 +8,8 @@ import pytest
 import requests
 
 from app.integrations.google_meet import GoogleMeetProvider, event_id
-from app.integrations.rooms import PermanentRoomError, TemporaryRoomError, ensure_room, provider_for
+from app.integrations.registry import provider_for
+from app.integrations.rooms import PermanentRoomError, TemporaryRoomError, ensure_room
 from tests.fakes.fixtures import TEST_TIMEOUT, google_server  # noqa: F401
 
 # 14:00-16:00 in Brussels on a summer day (UTC+2), a week ahead at least

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from app.integrations.google_meet import GoogleMeetProvider
+from app.integrations.http_client import DEFAULT_TIMEOUT, parse_retry_after
 from app.integrations.jitsi import JitsiProvider
+from app.integrations.registry import http_timeout, provider_for
 from app.integrations.rooms import (
-    DEFAULT_TIMEOUT,
     MeetingRoom,
     PermanentRoomError,
     RoomError,
@@ -17,9 +18,6 @@ from app.integrations.rooms import (
     TemporaryRoomError,
     as_utc,
     ensure_room,
-    http_timeout,
-    parse_retry_after,
-    provider_for,
 )
 from app.integrations.whereby import WherebyProvider
 from tests.fakes.fixtures import TEST_TIMEOUT, google_server, rooms_config, whereby_server  # noqa: F401
@@ -202,3 +200,38 @@ def test_google_providers_made_per_call_share_their_token(rooms_config, google_s
     provider_for("google_meet", rooms_config).find("cdm-s0")
     provider_for("google_meet", rooms_config).find("cdm-s1")
     assert google_server.tokens_issued == 2
+
+
+def test_integrations_know_nothing_of_the_application():
+    """Providers import only the interface and the HTTP helpers; nothing here imports app.* models."""
+    import ast
+    from pathlib import Path
+
+    import app.integrations as package
+
+    folder = Path(package.__file__).parent
+    local = {path.stem for path in folder.glob("*.py")}
+    allowed = {"jitsi": {"rooms"}, "whereby": {"rooms", "http_client"}, "google_meet": {"rooms", "http_client"},
+               "http_client": {"rooms"}, "rooms": set(), "__init__": set(),
+               "registry": {"rooms", "http_client", "jitsi", "whereby", "google_meet"}}
+    assert set(allowed) == local
+    for name in sorted(local):
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert node.module in allowed[name], f"{name} imports .{node.module}"
+            elif isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith("app"), f"{name} imports {node.module}"
+            elif isinstance(node, ast.Import):
+                assert not any(alias.name.startswith("app") for alias in node.names), name
+
+
+def test_one_list_of_provider_names():
+    from app.integrations.registry import CREDENTIALS, LABELS, PROVIDERS
+    from app.videorooms.models import VideoRoom
+
+    assert PROVIDERS == ("jitsi", "whereby", "google_meet")
+    assert tuple(LABELS) == tuple(CREDENTIALS) == PROVIDERS
+    (check,) = [c for c in VideoRoom.__table__.constraints if c.name == "ck_video_room_provider_known"]
+    assert str(check.sqltext.compile(compile_kwargs={"literal_binds": True})) == \
+        "provider IN ('jitsi', 'whereby', 'google_meet')"

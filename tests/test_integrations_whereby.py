@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app.integrations.rooms import PermanentRoomError, TemporaryRoomError, ensure_room, provider_for
+from app.integrations.registry import provider_for
+from app.integrations.rooms import PermanentRoomError, TemporaryRoomError, ensure_room
 from app.integrations.whereby import WherebyProvider, room_name_prefix
 from tests.fakes.fixtures import TEST_TIMEOUT, whereby_server  # noqa: F401
 

@@ -36,17 +36,8 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from .rooms import (
-    DEFAULT_TIMEOUT,
-    MeetingRoom,
-    PermanentRoomError,
-    RoomProvider,
-    TemporaryRoomError,
-    as_utc,
-    json_body,
-    parse_retry_after,
-    send,
-)
+from .http_client import DEFAULT_TIMEOUT, error_body, json_body, new_session, retry_after, send, status_error
+from .rooms import MeetingRoom, PermanentRoomError, RoomProvider, TemporaryRoomError, as_utc
 
 DEFAULT_TOKEN_URL = "https://oauth2.googleapis.com/token"
 DEFAULT_CALENDAR_API_URL = "https://www.googleapis.com/calendar/v3"
@@ -92,6 +83,7 @@ def event_id(key: str) -> str:
 
 class GoogleMeetProvider(RoomProvider):
     name = "google_meet"
+    label = "Google Meet"
 
     def __init__(self, *, token_url: str, calendar_api_url: str, client_id: str, client_secret: str,
                  refresh_token: str, calendar_id: str = "primary", timeout: float = DEFAULT_TIMEOUT,
@@ -105,7 +97,7 @@ class GoogleMeetProvider(RoomProvider):
         self.refresh_token = refresh_token
         self.calendar_id = calendar_id
         self.timeout = timeout
-        self.session = session or requests.Session()
+        self.session = new_session(session)
         self.poll_delays = tuple(poll_delays)
         self.clock = clock
         self.sleep = sleep
@@ -319,10 +311,7 @@ def _video_entry_point(event: dict) -> str | None:
 
 def _api_error(response: requests.Response) -> Exception:
     status = response.status_code
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = error_body(response)
     error = body.get("error") if isinstance(body, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
     reasons = {
@@ -331,30 +320,21 @@ def _api_error(response: requests.Response) -> Exception:
         if isinstance(item, dict)
     }
     detail = f": {message}" if isinstance(message, str) and message else ""
-    retry_after = parse_retry_after(response.headers.get("Retry-After"))
-    if status == 429 or (status == 403 and reasons & RATE_LIMIT_REASONS):
-        return TemporaryRoomError(f"{NAME} rate limit reached", status=status, retry_after=retry_after)
+    delay = retry_after(response)
+    if status == 403 and reasons & RATE_LIMIT_REASONS:
+        return TemporaryRoomError(f"{NAME} rate limit reached", status=status, retry_after=delay)
     if status == 403 and reasons & QUOTA_REASONS:
-        return TemporaryRoomError(f"{NAME} quota exhausted", status=status, retry_after=retry_after or 3600.0)
-    if status == 401:
-        return PermanentRoomError(f"{NAME} refused the credentials (401)", status=status)
-    if status >= 500 or status == 408:
-        return TemporaryRoomError(f"{NAME} server error {status}", status=status, retry_after=retry_after)
-    if 400 <= status < 500:
-        return PermanentRoomError(f"{NAME} refused the request ({status}){detail}"[:200], status=status)
-    return TemporaryRoomError(f"{NAME} answered an unexpected {status}", status=status)
+        return TemporaryRoomError(f"{NAME} quota exhausted", status=status, retry_after=delay or 3600.0)
+    return status_error(status, NAME, credentials="the credentials", detail=detail, retry_after=delay)
 
 
 def _token_error(response: requests.Response) -> Exception:
     status = response.status_code
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = error_body(response)
     code = body.get("error") if isinstance(body, dict) else None
     if status == 429 or status >= 500:
         return TemporaryRoomError(f"Google sign-in unavailable ({status})", status=status,
-                                  retry_after=parse_retry_after(response.headers.get("Retry-After")))
+                                  retry_after=retry_after(response))
     if 400 <= status < 500:
         reason = code if isinstance(code, str) else str(status)
         return PermanentRoomError(f"Google sign-in refused the credentials ({reason})", status=status)

@@ -29,6 +29,7 @@ def room_name() -> str:
 
 class JitsiProvider(RoomProvider):
     name = "jitsi"
+    label = "Jitsi Meet"
 
     def __init__(self, base_url: str = DEFAULT_BASE_URL):
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")

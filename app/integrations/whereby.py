@@ -28,17 +28,8 @@ from datetime import datetime, timedelta
 
 import requests
 
-from .rooms import (
-    DEFAULT_TIMEOUT,
-    MeetingRoom,
-    PermanentRoomError,
-    RoomProvider,
-    TemporaryRoomError,
-    as_utc,
-    json_body,
-    parse_retry_after,
-    send,
-)
+from .http_client import DEFAULT_TIMEOUT, error_body, json_body, new_session, retry_after, send, status_error
+from .rooms import MeetingRoom, PermanentRoomError, RoomProvider, TemporaryRoomError, as_utc
 
 DEFAULT_API_URL = "https://api.whereby.dev/v1"
 NAME = "Whereby"
@@ -73,13 +64,14 @@ def _parse_iso(value: str | None) -> datetime | None:
 
 class WherebyProvider(RoomProvider):
     name = "whereby"
+    label = "Whereby"
 
     def __init__(self, api_url: str, api_key: str, *, timeout: float = DEFAULT_TIMEOUT,
                  session: requests.Session | None = None):
         self.api_url = api_url.rstrip("/")
         self.api_key = api_key
         self.timeout = timeout
-        self.session = session or requests.Session()
+        self.session = new_session(session)
 
     # -- the interface ------------------------------------------------------------------------
 
@@ -230,24 +222,13 @@ def _keep_order(room: MeetingRoom):
 
 def _error(response: requests.Response) -> Exception:
     status = response.status_code
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = error_body(response)
     message = body.get("error") if isinstance(body, dict) else None
     detail = f": {message}" if isinstance(message, str) and message else ""
+    delay = retry_after(response)
     if status == 429:
-        retry_after = parse_retry_after(response.headers.get("Retry-After"))
         data = body.get("data") if isinstance(body, dict) else None
         ms_left = data.get("msLeft") if isinstance(data, dict) else None
         if isinstance(ms_left, (int, float)) and not isinstance(ms_left, bool) and ms_left >= 0:
-            retry_after = max(retry_after or 0.0, ms_left / 1000.0)
-        return TemporaryRoomError(f"{NAME} rate limit reached", status=status, retry_after=retry_after)
-    if status == 401:
-        return PermanentRoomError(f"{NAME} refused the API key (401)", status=status)
-    if status >= 500 or status == 408:
-        return TemporaryRoomError(f"{NAME} server error {status}", status=status,
-                                  retry_after=parse_retry_after(response.headers.get("Retry-After")))
-    if 400 <= status < 500:
-        return PermanentRoomError(f"{NAME} refused the request ({status}){detail}"[:200], status=status)
-    return TemporaryRoomError(f"{NAME} answered an unexpected {status}", status=status)
+            delay = max(delay or 0.0, ms_left / 1000.0)
+    return status_error(status, NAME, credentials="the API key", detail=detail, retry_after=delay)

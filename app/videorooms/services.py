@@ -11,12 +11,11 @@ from sqlalchemy import or_
 
 from app.calendar.models import Session
 from app.extensions import db
-from app.integrations.rooms import (
-    MeetingRoom, PermanentRoomError, RoomError, TemporaryRoomError, ensure_room, provider_for,
-)
+from app.integrations.registry import FALLBACK, PROVIDERS, is_configured, provider_for
+from app.integrations.rooms import MeetingRoom, PermanentRoomError, RoomError, TemporaryRoomError, ensure_room
 from app.timeutil import utcnow
 from app.videorooms.hosts import tell_hosts
-from app.videorooms.models import PROVIDERS, VideoRoom
+from app.videorooms.models import VideoRoom
 
 LEASE = timedelta(minutes=2)
 MAX_DELAY = timedelta(hours=1)
@@ -26,23 +25,12 @@ def wants_room(session: Session) -> bool:
     return session.status == "scheduled" and session.format in ("online", "hybrid")
 
 
-CREDENTIALS = {
-    "jitsi": (),
-    "whereby": ("WHEREBY_API_KEY",),
-    "google_meet": ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_REFRESH_TOKEN"),
-}
-
-
-def is_configured(provider: str, config) -> bool:
-    return all(config.get(name) for name in CREDENTIALS.get(provider, ("-",)))
-
-
 def preferred_provider(session: Session) -> str:
     """The main organiser's preference, else the configured default; Jitsi when the choice lacks credentials."""
     config = current_app.config
     organiser = session.activity.organiser
     name = (organiser.room_provider if organiser and organiser.room_provider else None) or config["ROOM_PROVIDER_DEFAULT"]
-    return name if name in PROVIDERS and is_configured(name, config) else "jitsi"
+    return name if name in PROVIDERS and is_configured(name, config) else FALLBACK
 
 
 def room_of(session: Session) -> VideoRoom | None:
