@@ -11,7 +11,6 @@ from app.timeutil import UTCDateTime, utcnow
 
 FORMATS = ("face_to_face", "online", "hybrid")
 DELIVERY_LANGUAGES = ("fr", "nl", "en", "fr_nl")
-ROOM_PROVIDERS = ("jitsi", "whereby", "google_meet")
 STATUSES = ("scheduled", "cancelled")
 LANGS = ("fr", "nl", "en")
 

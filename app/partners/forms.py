@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from app.integrations.registry import LABELS as PROVIDER_LABELS
 from app.partners.services import MAX_NOTE
 
 
@@ -37,7 +38,6 @@ class ReviewForm(FlaskForm):
 
 
 class ProviderForm(FlaskForm):
-    provider = RadioField(_l("Videoconference platform"), choices=[
-        ("jitsi", "Jitsi Meet"), ("whereby", "Whereby"), ("google_meet", "Google Meet")],
+    provider = RadioField(_l("Videoconference platform"), choices=list(PROVIDER_LABELS.items()),
         validators=[InputRequired(_l("Choose Jitsi Meet, Whereby or Google Meet."))])
     submit = SubmitField(_l("Save"))

@@ -15,10 +15,11 @@ from sqlalchemy.orm import selectinload
 from app.accounts.access import can
 from app.calendar import services as calendar
 from app.calendar.models import (
-    DELIVERY_LANGUAGES, FORMATS, ROOM_PROVIDERS, Activity, Partner, Room, Session, Venue, activity_cohost,
+    DELIVERY_LANGUAGES, FORMATS, Activity, Partner, Room, Session, Venue, activity_cohost,
 )
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.integrations.registry import PROVIDERS
 from app.locking import begin_write
 from app.messages.models import OutboxMessage
 from app.partners.models import SessionProposal
@@ -256,7 +257,7 @@ def _tell_proposer(proposal: SessionProposal) -> None:
 
 
 def set_room_provider(partner: Partner, provider: str) -> Partner:
-    if provider not in ROOM_PROVIDERS:
+    if provider not in PROVIDERS:
         raise ValidationError({"provider": str(_l("Choose Jitsi Meet, Whereby or Google Meet."))})
     if partner.room_provider != provider:
         partner.room_provider = provider

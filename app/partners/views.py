@@ -10,6 +10,7 @@ from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Partner, Session, V
 from app.errors import DomainError
 from app.extensions import db
 from app.i18n import LANGS
+from app.integrations.registry import FALLBACK, LABELS
 from app.partners import services
 from app.partners.forms import ProposalForm, ProviderForm, ReviewForm
 from app.partners.models import SessionProposal
@@ -134,12 +135,13 @@ def settings(lang: str, partner_id: int | None = None):
         partner_id = current_user.partner_id
     if partner_id is None:
         partners = list(db.session.scalars(db.select(Partner).order_by(Partner.slug)))
-        return render_template("partners/settings.html", partner=None, partners=partners, form=None)
+        return render_template("partners/settings.html", partner=None, partners=partners, form=None,
+                               provider_labels=LABELS, fallback_provider=FALLBACK)
     partner = _get(Partner, partner_id)
     require("set_room_provider", partner_id=partner.id)
     form = ProviderForm()
     if request.method == "GET":
-        form.provider.data = partner.room_provider or "jitsi"
+        form.provider.data = partner.room_provider or FALLBACK
     elif form.validate_on_submit():
         try:
             services.set_room_provider(partner, form.provider.data)

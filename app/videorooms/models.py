@@ -8,9 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.calendar.models import Session
 from app.extensions import db
+from app.integrations.registry import PROVIDERS
 from app.timeutil import UTCDateTime, utcnow
-
-PROVIDERS = ("jitsi", "whereby", "google_meet")
 
 
 class VideoRoom(db.Model):
@@ -20,7 +19,7 @@ class VideoRoom(db.Model):
     __tablename__ = "video_room"
     __table_args__ = (
         sa.CheckConstraint("state IN ('pending', 'ready', 'failed', 'absent')", name="state_known"),
-        sa.CheckConstraint("provider IN ('jitsi', 'whereby', 'google_meet')", name="provider_known"),
+        sa.CheckConstraint(sa.column("provider").in_(PROVIDERS), name="provider_known"),
         sa.Index("ix_video_room_due", "state", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

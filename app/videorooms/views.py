@@ -10,6 +10,7 @@ from app.accounts.access import require
 from app.calendar.models import Session
 from app.errors import ValidationError
 from app.i18n import LANGS
+from app.integrations.registry import LABELS as PROVIDER_LABELS
 
 from app.attendance.services import record_join
 from app.extensions import db
@@ -20,7 +21,6 @@ from app.videorooms.services import ask_again_now, choose_provider, room_of, syn
 
 bp = Blueprint("videorooms", __name__)
 OPENS_BEFORE = timedelta(minutes=30)
-PROVIDER_LABELS = {"jitsi": "Jitsi Meet", "whereby": "Whereby", "google_meet": "Google Meet"}
 LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 
 
