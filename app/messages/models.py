@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -9,14 +10,37 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
 
-KINDS = ("confirmation", "waitlisted", "promotion", "reminder", "change", "cancellation", "survey", "full",
-         "unregistered")
+
+class Kind(StrEnum):
+    """Every kind of message the outbox carries; the database refuses any other (``kind_known``)."""
+
+    # To a registered person, about their registration.
+    CONFIRMATION = "confirmation"
+    WAITLISTED = "waitlisted"
+    PROMOTION = "promotion"
+    REMINDER = "reminder"
+    CHANGE = "change"
+    CANCELLATION = "cancellation"
+    SURVEY = "survey"
+    FULL = "full"
+    UNREGISTERED = "unregistered"
+    # To the partner users hosting an online session.
+    HOST_LINK = "host_link"
+    # To a staff or partner account (they carry a sign-in link: staff never read them in the outbox).
+    ACCOUNT_WELCOME = "account_welcome"
+    PASSWORD_RESET = "password_reset"
+    # To the partner user who proposed a session.
+    PROPOSAL = "proposal"
+
+
+KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 STATUSES = ("queued", "sending", "sent", "failed")
 
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
+        sa.CheckConstraint(sa.column("kind").in_(KINDS), name="kind_known"),
         sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name="status_known"),
         sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),
     )
