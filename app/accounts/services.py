@@ -10,7 +10,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -21,7 +21,8 @@ from app.accounts.models import ROLES, STAFF_ROLES, LoginAttempt, User
 from app.calendar.models import Partner
 from app.errors import DomainError, Gone, ValidationError
 from app.extensions import db
-from app.messages.models import OutboxMessage
+from app.messages.models import Kind, OutboxMessage
+from app.messages.outbox import queue_message
 from app.timeutil import utcnow
 
 LANGS = ("fr", "nl", "en")
@@ -31,7 +32,7 @@ RESET_SALT = "account-password-reset"
 RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour, and once
 RESETS_PER_WINDOW = 3  # reset e-mails to one account per window; more are silently not sent
 # Outbox kinds of account messages: their text carries a link that sets the password, for its addressee only.
-ACCOUNT_KINDS = ("password_reset", "account_welcome")
+ACCOUNT_KINDS = (Kind.PASSWORD_RESET, Kind.ACCOUNT_WELCOME)
 
 _hashers: dict[tuple, PasswordHasher] = {}
 _unknown_hashes: dict[tuple, str] = {}
@@ -276,20 +277,14 @@ def user_for_reset(token: str, max_age: int = RESET_MAX_AGE) -> User:
     return user
 
 
-def _enqueue_account_message(user: User, kind: str) -> OutboxMessage:
+def _enqueue_account_message(user: User, kind: str) -> OutboxMessage | None:
     with force_locale(user.language):
-        context = dict(user=user, kind=kind, link=reset_link(user), lang=user.language,
-                       login=f"{current_app.config['BASE_URL']}/{user.language}/account/login",
-                       hours=RESET_MAX_AGE // 3600)
-        subject = (_("Your account at the Cité des métiers") if kind == "account_welcome"
+        subject = (_("Your account at the Cité des métiers") if kind == Kind.ACCOUNT_WELCOME
                    else _("Choose a new password"))
-        message = OutboxMessage(
-            kind=kind, registration_id=None, session_id=None, to_email=user.email, to_name=user.name,
-            language=user.language, subject=subject,
-            body_text=render_template("messages/account_password_reset.txt", **context),
-            body_html=render_template("messages/account_password_reset.html", **context))
-    db.session.add(message)
-    return message
+    context = dict(user=user, link=reset_link(user), hours=RESET_MAX_AGE // 3600,
+                   login=f"{current_app.config['BASE_URL']}/{user.language}/account/login")
+    return queue_message(kind, to_email=user.email, to_name=user.name, language=user.language, subject=subject,
+                         template="messages/account_password_reset", context=context)
 
 
 def request_password_reset(email: str, lang: str | None = None) -> None:

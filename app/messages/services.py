@@ -1,20 +1,20 @@
-"""Writing messages to the outbox, rendered in the person's language, in the caller's transaction."""
+"""The messages about a registration, in the person's language, queued in the caller's transaction."""
 from __future__ import annotations
 
 from email.utils import parseaddr
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, format_datetime, gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.attendance.qr import checkin_for_message
 from app.calendar.models import Session
-from app.extensions import db
 from app.messages import content
 from app.messages.invitation import invitation
-from app.messages.models import OutboxMessage
+from app.messages.models import Kind, OutboxMessage
+from app.messages.outbox import queue_message
 from app.registrations.models import Registration
 from app.timeutil import to_local
+
 
 def links(registration: Registration) -> dict[str, str]:
     """The signed links of a registration (its token is the secret)."""
@@ -50,49 +50,33 @@ def session_details(session: Session, lang: str) -> dict:
     }
 
 
-def enqueue(kind: str, registration: Registration, *, position: int | None = None, reason: str = "",
+def enqueue(kind: Kind | str, registration: Registration, *, position: int | None = None, reason: str = "",
             dedupe_key: str | None = None, supersede: bool = False,
             remove_from_calendar: bool = False) -> OutboxMessage | None:
-    """Add one message to the outbox (not committed). None when its dedupe key was used already.
+    """Queue one message about a registration (not committed). None when its dedupe key was used already.
 
     `supersede`: a message of the same kind still queued for this person is rewritten instead (two edits
     in a row make one message). `remove_from_calendar`: carry a METHOD:CANCEL for the person's calendar.
     """
+    kind = Kind(kind)
     lang = registration.language
     with force_locale(lang):
         details = session_details(registration.session, lang)
         online = registration.session.format in ("online", "hybrid") and registration.status == "confirmed"
-        context = dict(kind=kind, registration=registration, details=details, links=links(registration),
-                       paragraphs=content.paragraphs(kind, position=position, reason=reason), lang=lang,
+        context = dict(registration=registration, details=details, links=links(registration),
+                       paragraphs=content.paragraphs(kind, position=position, reason=reason),
                        checkin=checkin_for_message(kind, registration),
-                       join=online and kind in ("reminder", "change", "promotion"))
-        message = OutboxMessage(
-            kind=kind, dedupe_key=dedupe_key, registration_id=registration.id, session_id=registration.session_id,
-            to_email=registration.email, to_name=registration.name, language=lang,
-            subject=content.subject(kind, details["title"]),
-            body_text=render_template("messages/message.txt", **context),
-            body_html=render_template("messages/message.html", **context),
-        )
-        method = {"confirmation": "REQUEST", "promotion": "REQUEST", "change": "REQUEST", "cancellation": "CANCEL",
-                  "unregistered": "CANCEL" if remove_from_calendar else None}.get(kind)
+                       join=online and kind in (Kind.REMINDER, Kind.CHANGE, Kind.PROMOTION))
+        method = {Kind.CONFIRMATION: "REQUEST", Kind.PROMOTION: "REQUEST", Kind.CHANGE: "REQUEST",
+                  Kind.CANCELLATION: "CANCEL", Kind.UNREGISTERED: "CANCEL" if remove_from_calendar else None}.get(kind)
+        ics = None
         if method and (registration.status == "confirmed" or method == "CANCEL"):
-            message.ics_method = method
-            message.ics = invitation(registration, method, base_url=current_app.config["BASE_URL"],
-                                     organiser_email=parseaddr(current_app.config["MAIL_FROM"])[1])
-    if supersede:
-        queued = db.session.scalar(db.select(OutboxMessage).where(
-            OutboxMessage.kind == kind, OutboxMessage.registration_id == registration.id,
-            OutboxMessage.status == "queued", OutboxMessage.attempts == 0))
-        if queued is not None:
-            for name in ("subject", "body_text", "body_html", "ics", "ics_method"):
-                setattr(queued, name, getattr(message, name))
-            return queued
-    if dedupe_key is None:
-        db.session.add(message)
-        return message
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:
-        return None
-    return message
+            ics = invitation(registration, method, base_url=current_app.config["BASE_URL"],
+                             organiser_email=parseaddr(current_app.config["MAIL_FROM"])[1])
+        else:
+            method = None
+        subject = content.subject(kind, details["title"])
+    return queue_message(
+        kind, to_email=registration.email, to_name=registration.name, language=lang, subject=subject,
+        template="messages/message", context=context, registration_id=registration.id,
+        session_id=registration.session_id, dedupe_key=dedupe_key, ics=ics, ics_method=method, supersede=supersede)

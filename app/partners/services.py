@@ -7,8 +7,7 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +20,8 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
 from app.integrations.registry import PROVIDERS
 from app.locking import begin_write
-from app.messages.models import OutboxMessage
+from app.messages.models import Kind
+from app.messages.outbox import queue_message
 from app.partners.models import SessionProposal
 from app.registrations.models import Registration
 from app.timeutil import BRUSSELS, UTC, to_local, utcnow
@@ -238,19 +238,13 @@ def _tell_proposer(proposal: SessionProposal) -> None:
     user = proposal.proposer
     lang = user.language if user.language in ("fr", "nl", "en") else "fr"
     base = current_app.config["BASE_URL"]
-    with force_locale(lang):
-        start, end = to_local(proposal.start_at), to_local(proposal.end_at)
-        context = dict(proposal=proposal, user=user, lang=lang, title=proposal.activity.localized("title", lang),
-                       start=start, end=end, link=f"{base}/{lang}/partner/proposals")
-        from flask_babel import gettext as _
-
-        subject = (_("Your proposal is approved: %(title)s", title=context["title"]) if proposal.status == "approved"
-                   else _("Your proposal is refused: %(title)s", title=context["title"]))
-        db.session.add(OutboxMessage(
-            kind="proposal", registration_id=None, session_id=None, to_email=user.email, to_name=user.name,
-            language=lang, subject=subject[:300],
-            body_text=render_template("partners/proposal_message.txt", **context),
-            body_html=render_template("partners/proposal_message.html", **context)))
+    title = proposal.activity.localized("title", lang)
+    subject = (_l("Your proposal is approved: %(title)s", title=title) if proposal.status == "approved"
+               else _l("Your proposal is refused: %(title)s", title=title))
+    context = dict(proposal=proposal, user=user, title=title, start=to_local(proposal.start_at),
+                   end=to_local(proposal.end_at), link=f"{base}/{lang}/partner/proposals")
+    queue_message(Kind.PROPOSAL, to_email=user.email, to_name=user.name, language=lang, subject=subject,
+                  template="partners/proposal_message", context=context)
 
 
 # Videoconference provider -----------------------------------------------------------------------

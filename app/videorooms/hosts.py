@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import render_template
 from flask_babel import force_locale, gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.extensions import db
-from app.messages.models import OutboxMessage
+from app.messages.models import Kind
+from app.messages.outbox import queue_message
 from app.messages.services import session_details
 from app.videorooms.models import VideoRoom
 
@@ -26,17 +25,10 @@ def tell_hosts(room: VideoRoom) -> int:
     for user in users:
         with force_locale(user.language):
             details = session_details(session, user.language)
-            context = dict(user=user, details=details, room=room, lang=user.language)
-            message = OutboxMessage(
-                kind="host_link", dedupe_key=f"host:{room.id}:{user.id}:{digest}", session_id=session.id,
-                to_email=user.email, to_name=user.name, language=user.language,
-                subject=_("Your host link: %(title)s", title=details["title"]),
-                body_text=render_template("messages/host_link.txt", **context),
-                body_html=render_template("messages/host_link.html", **context))
-        try:
-            with db.session.begin_nested():
-                db.session.add(message)
+            subject = _("Your host link: %(title)s", title=details["title"])
+        if queue_message(Kind.HOST_LINK, to_email=user.email, to_name=user.name, language=user.language,
+                         subject=subject, template="messages/host_link",
+                         context=dict(user=user, details=details, room=room),
+                         session_id=session.id, dedupe_key=f"host:{room.id}:{user.id}:{digest}") is not None:
             queued += 1
-        except IntegrityError:
-            pass
     return queued

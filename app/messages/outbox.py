@@ -1,0 +1,59 @@
+"""The outbox's one writer: every message, whatever feature sends it, is queued here.
+
+A feature passes who the message is for, its kind, its subject and the templates to render (a plain
+text and an HTML version, ``<template>.txt`` and ``<template>.html``, the HTML one extending
+``messages/base.html``); the message is written in the caller's transaction and delivered after
+its commit by ``messages.delivery``. Nothing is committed here.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.messages.models import Kind, OutboxMessage
+
+SUBJECT_MAX = 300
+
+
+def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: str, subject: Any, template: str,
+                  context: dict[str, Any], registration_id: int | None = None, session_id: int | None = None,
+                  dedupe_key: str | None = None, ics: str | None = None, ics_method: str | None = None,
+                  supersede: bool = False) -> OutboxMessage | None:
+    """Add one message to the outbox (not committed); its texts are rendered in ``language``.
+
+    The templates get ``context`` with ``kind``, ``lang`` and ``to_name``. ``subject`` may be a lazy
+    string: it is read in ``language`` too. None when ``dedupe_key`` was used already (a message that
+    must go once). ``supersede``: a message of the same kind still queued for the same registration
+    is rewritten instead (two edits in a row make one message). An unknown kind raises ValueError.
+    """
+    kind = Kind(kind)
+    with force_locale(language):
+        values = {**context, "kind": kind, "lang": language, "to_name": to_name}
+        message = OutboxMessage(
+            kind=kind.value, dedupe_key=dedupe_key, registration_id=registration_id, session_id=session_id,
+            to_email=to_email, to_name=to_name, language=language, subject=str(subject)[:SUBJECT_MAX],
+            body_text=render_template(f"{template}.txt", **values),
+            body_html=render_template(f"{template}.html", **values),
+            ics=ics, ics_method=ics_method,
+        )
+    if supersede and registration_id is not None:
+        queued = db.session.scalar(db.select(OutboxMessage).where(
+            OutboxMessage.kind == kind.value, OutboxMessage.registration_id == registration_id,
+            OutboxMessage.status == "queued", OutboxMessage.attempts == 0))
+        if queued is not None:
+            for name in ("subject", "body_text", "body_html", "ics", "ics_method"):
+                setattr(queued, name, getattr(message, name))
+            return queued
+    if dedupe_key is None:
+        db.session.add(message)
+        return message
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message
