@@ -14,6 +14,8 @@ from app.messages.outbox import queue_message
 
 APP = Path(__file__).resolve().parent.parent / "app"
 WRITER = APP / "messages" / "outbox.py"
+HTML_EMAILS = ("messages/message.html", "messages/host_link.html", "messages/account_password_reset.html",
+               "partners/proposal_message.html")
 
 
 def _calls(name: str):
@@ -85,3 +87,10 @@ def test_a_dedupe_key_is_used_once():
     assert _reset_message(dedupe_key="reset:once") is not None
     assert _reset_message(dedupe_key="reset:once") is None
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 1
+
+
+@pytest.mark.parametrize("template", HTML_EMAILS)
+def test_html_emails_extend_the_one_layout(template):
+    text = (APP / "templates" / template).read_text(encoding="utf-8")
+    assert text.startswith('{% extends "messages/base.html" %}')
+    assert "<body" not in text and "font-family" not in text
