@@ -69,12 +69,10 @@ def enqueue(kind: Kind | str, registration: Registration, *, position: int | Non
                        join=online and kind in (Kind.REMINDER, Kind.CHANGE, Kind.PROMOTION))
         method = {Kind.CONFIRMATION: "REQUEST", Kind.PROMOTION: "REQUEST", Kind.CHANGE: "REQUEST",
                   Kind.CANCELLATION: "CANCEL", Kind.UNREGISTERED: "CANCEL" if remove_from_calendar else None}.get(kind)
-        ics = None
-        if method and (registration.status == "confirmed" or method == "CANCEL"):
-            ics = invitation(registration, method, base_url=current_app.config["BASE_URL"],
-                             organiser_email=parseaddr(current_app.config["MAIL_FROM"])[1])
-        else:
-            method = None
+        if method == "REQUEST" and registration.status != "confirmed":
+            method = None  # only a seat goes into the person's calendar
+        ics = invitation(registration, method, base_url=current_app.config["BASE_URL"],
+                         organiser_email=parseaddr(current_app.config["MAIL_FROM"])[1]) if method else None
         subject = content.subject(kind, details["title"])
     return queue_message(
         kind, to_email=registration.email, to_name=registration.name, language=lang, subject=subject,
