@@ -1,4 +1,4 @@
-"""What every page shares: the language and ids of addresses, the error pages."""
+"""What every page shares: the language and ids of addresses, the error pages, the health check."""
 from __future__ import annotations
 
 import re
@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 from flask import g, url_for
 
+from app import create_app
 from app.accounts.services import create_user
 from app.calendar import services
+from app.extensions import db
 from app.timeutil import utcnow
-from app.web.urls import MAX_ID, id_from
+from app.web.urls import MAX_ID, id_from, language_blueprint
 from tests import factories as f
 from tests.test_translations import ensure_compiled
 
@@ -115,6 +117,16 @@ def test_the_404_page_speaks_the_address_s_language(client, lang, expected):
     assert title(response).startswith(expected)
 
 
+@pytest.mark.parametrize("lang, expected", [("fr", "Cette action n'est pas possible ici"),
+                                            ("nl", "Deze actie is hier niet mogelijk"),
+                                            ("en", "This action is not possible here")])
+def test_a_wrong_method_has_its_page_and_says_what_is_allowed(client, lang, expected):
+    response = client.post(f"/{lang}/")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "HEAD"}
+    assert title(response).replace("&#39;", "'").startswith(expected)
+
+
 def test_the_api_keeps_its_json_errors(client):
     for path, status in (("/api/", 404), ("/api/v1/nothing", 404), (f"/api/v1/sessions/{MAX_ID + 1}", 404)):
         response = client.get(path)
@@ -122,3 +134,40 @@ def test_the_api_keeps_its_json_errors(client):
         assert set(response.get_json()) == {"errors"}
     response = client.post("/api/v1/sessions")
     assert response.status_code == 405 and set(response.get_json()) == {"errors"}
+
+
+@pytest.fixture
+def failing_app(database_url):
+    """An app of its own, with one page that fails, and exceptions handled as in production."""
+    app = create_app({"TESTING": True, "PROPAGATE_EXCEPTIONS": False, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False})
+    failing = language_blueprint("failing", __name__)
+
+    @failing.get("/failing")
+    def fail():
+        raise RuntimeError("secret internal detail: password=hunter2")
+
+    app.register_blueprint(failing)
+    app.add_url_rule("/feeds/failing.ics", "failing_feed", fail)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("lang, expected", [("fr", "Un problème est survenu"), ("nl", "Er is iets misgegaan"),
+                                            ("en", "Something went wrong")])
+def test_the_500_page_is_translated_and_never_shows_the_error(failing_app, lang, expected):
+    response = failing_app.test_client().get(f"/{lang}/failing")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert title(response).startswith(expected)
+    assert f'<html lang="{lang}">' in html
+    for leak in ("secret internal detail", "hunter2", "RuntimeError", "Traceback", "File \""):
+        assert leak not in html
+
+
+def test_a_failing_feed_answers_http_s_plain_500(failing_app):
+    response = failing_app.test_client().get("/feeds/failing.ics")
+    assert response.status_code == 500
+    assert "secret internal detail" not in response.get_data(as_text=True)
+    assert "Cité des métiers" not in response.get_data(as_text=True)
