@@ -26,6 +26,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.accounts.login import configure_login
 
     configure_login(app, login_manager)
+    from app import web
+
+    web.init_app(app)  # before the other blueprints: their addresses use its converters
 
     from app import models  # noqa: F401  (every model registered on the metadata)
     from app.calendar.signals import session_changed
@@ -37,7 +40,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     session_changed.connect(note_change, weak=False)
     from app.accounts.views import bp as accounts_bp
     from app.api import bp as api_bp
-    from app.core import bp as core_bp
     from app.feeds import bp as feeds_bp
     from app.public import bp as public_bp
     from app.closures.views import bp as closures_bp
@@ -47,7 +49,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.staff import bp as staff_bp
     from app.videorooms.views import bp as videorooms_bp
 
-    app.register_blueprint(core_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(feeds_bp, url_prefix="/feeds")
@@ -61,7 +62,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command
-    from app.i18n import register_template_helpers
 
     from app.scheduler import scheduler_command
 
@@ -70,5 +70,4 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.cli.add_command(users_command)
     app.cli.add_command(scheduler_command)
-    register_template_helpers(app)
     return app

@@ -16,6 +16,9 @@ NAMING_CONVENTION = {
 }
 
 
+MAX_ID = 2**31 - 1  # the largest integer key both databases store (ids are 32-bit on PostgreSQL)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -14,17 +14,9 @@ from app.accounts.models import ROLES, User
 from app.calendar.models import Partner
 from app.errors import DomainError, ValidationError
 from app.extensions import db
-from app.i18n import LANGS, current_lang
+from app.web.urls import language_blueprint
 
-bp = Blueprint("accounts", __name__)
-LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
-PREFIX = f"/{LANG_RULE}/account"
-
-
-@bp.url_defaults
-def add_lang(endpoint, values) -> None:
-    """The login page is also reached through Flask-Login, which knows no language."""
-    values.setdefault("lang", current_lang())
+bp = language_blueprint("accounts", __name__, "/account")  # Flask-Login links here in the request's language
 
 
 def safe_next(target: str | None) -> str | None:
@@ -37,14 +29,14 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def home_url(lang: str) -> str:
+def home_url() -> str:
     """Staff land on the centre's week, partner users on their organisation's sessions."""
     from flask_login import current_user
 
     for endpoint, action in (("staff.week", "see_centre"), ("partners.sessions", "propose_session")):
         if endpoint in current_app.view_functions and can(current_user, action):
-            return url_for(endpoint, lang=lang)
-    return url_for("accounts.home", lang=lang)
+            return url_for(endpoint)
+    return url_for("accounts.home")
 
 
 def _new_session() -> None:
@@ -65,13 +57,13 @@ def _errors_into(form, errors: dict) -> str | None:
     return general
 
 
-@bp.route(f"{PREFIX}/login", methods=["GET", "POST"])
-def login(lang: str):
+@bp.route("/login", methods=["GET", "POST"])
+def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
         if current_user.is_authenticated:
-            return redirect(form.next.data or home_url(lang))
+            return redirect(form.next.data or home_url())
     problem, status = None, 200
     if form.validate_on_submit():
         try:
@@ -79,7 +71,7 @@ def login(lang: str):
         except DomainError as exc:
             problem, status = exc.errors["_"], exc.status
         else:
-            target = safe_next(form.next.data) or home_url(lang)
+            target = safe_next(form.next.data) or home_url()
             _new_session()
             session.permanent = True
             login_user(user)
@@ -90,25 +82,25 @@ def login(lang: str):
     return render_template("accounts/login.html", form=form, problem=problem), status
 
 
-@bp.post(f"{PREFIX}/logout")
-def logout(lang: str):
+@bp.post("/logout")
+def logout():
     logout_user()
     _new_session()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("accounts.login", lang=lang))
+    return redirect(url_for("accounts.login"))
 
 
-@bp.route(f"{PREFIX}/forgot", methods=["GET", "POST"])
-def forgot(lang: str):
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, lang)
+        services.request_password_reset(form.email.data, g.lang)
         return render_template("accounts/forgot.html", form=None, sent=True)
     return render_template("accounts/forgot.html", form=form, sent=False), 422 if form.errors else 200
 
 
-@bp.route(f"{PREFIX}/reset/<token>", methods=["GET", "POST"])
-def reset(lang: str, token: str):
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
     try:
         services.user_for_reset(token)
     except DomainError as exc:
@@ -122,12 +114,12 @@ def reset(lang: str, token: str):
             return render_template("accounts/reset.html", form=form, problem=exc.errors.get("token")), exc.status
         logout_user()
         flash(_("Your password is changed. Log in with the new one."), "info")
-        return redirect(url_for("accounts.login", lang=lang))
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, problem=None), 422 if form.errors else 200
 
 
-@bp.get(f"{PREFIX}/")
-def home(lang: str):
+@bp.get("/")
+def home():
     require("backoffice")
     return render_template("accounts/home.html")
 
@@ -148,8 +140,8 @@ def _users_page(form: UserForm, status: int = 200):
     return render_template("accounts/users.html", form=form, users=users), status
 
 
-@bp.route(f"{PREFIX}/users", methods=["GET", "POST"])
-def users(lang: str):
+@bp.route("/users", methods=["GET", "POST"])
+def users():
     require("manage_users")
     form = _user_form()
     if not form.validate_on_submit():
@@ -163,15 +155,13 @@ def users(lang: str):
             flash(flash_problem, "error")
         return _users_page(form, 422)
     flash(_("Account created for %(email)s: a link to choose a password was sent.", email=user.email), "success")
-    return redirect(url_for("accounts.users", lang=lang))
+    return redirect(url_for("accounts.users"))
 
 
-@bp.post(f"{PREFIX}/users/<int:user_id>/active")
-def user_active(lang: str, user_id: int):
+@bp.post("/users/<int:user_id>/active")
+def user_active(user_id: int):
     require("manage_users")
-    user = db.session.get(User, user_id) if user_id < 2**31 else None
-    if user is None:
-        return render_template("errors/404.html"), 404
+    user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
     try:
         services.set_active(user, active, by=current_user)
@@ -180,4 +170,4 @@ def user_active(lang: str, user_id: int):
     else:
         flash(_("%(email)s can log in again.", email=user.email) if active
               else _("%(email)s can no longer log in.", email=user.email), "success")
-    return redirect(url_for("accounts.users", lang=lang))
+    return redirect(url_for("accounts.users"))

@@ -10,11 +10,11 @@ from datetime import date
 from typing import Any
 
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, STATUSES
+from app.extensions import MAX_ID
 from app.i18n import LANGS
 
 VERSION = "1.0.0"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-MAX_ID = 2**31 - 1  # the largest id the databases store
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)  # the dates the calendar computes with
 
 

@@ -5,11 +5,11 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp, errors
-from app.calendar.queries import MAX_ID
 from app.errors import NotFound, ValidationError
 from app.messages.services import links
 from app.registrations import services
 from app.registrations.models import Registration
+from app.web.urls import id_from
 
 
 def registration_json(registration: Registration) -> dict:
@@ -27,7 +27,7 @@ def registration_json(registration: Registration) -> dict:
 @bp.post("/sessions/<session_id>/registrations")
 def register(session_id: str):
     lang, _valid = errors.use_lang()
-    if not session_id.isdigit() or not 1 <= int(session_id) <= MAX_ID:
+    if id_from(session_id) is None:
         raise NotFound({"id": _("There is no such session.")})
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
@@ -38,7 +38,7 @@ def register(session_id: str):
             raise ValidationError({key: _("This field must be text.")})
     data["language"] = data["language"] or lang
     data["channel"] = "api"
-    registration, created = services.register(int(session_id), data)
+    registration, created = services.register(id_from(session_id), data)
     response = jsonify(registration_json(registration))
     response.status_code = 201 if created else 200
     return response

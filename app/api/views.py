@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date
 
 from flask import current_app, g, jsonify, request
@@ -13,12 +12,11 @@ from app.api import serializers as out
 from app.cache import renders
 from app.calendar.queries import calendar_version, filter_choices, get_public_session, list_sessions, parse_filters
 from app.errors import NotFound, ValidationError
+from app.web.urls import id_from
 
 errors.register(bp)
 
 MIN_DATE, MAX_DATE = openapi.MIN_DATE, openapi.MAX_DATE
-MAX_ID = openapi.MAX_ID
-ID_PATTERN = re.compile(r"[0-9]{1,10}")
 
 
 def _lang() -> tuple[str, dict[str, str]]:
@@ -100,9 +98,8 @@ def _one_session(session_id: str) -> dict:
     lang, problems = _lang()
     if problems:
         raise ValidationError(problems)
-    found = None
-    if ID_PATTERN.fullmatch(session_id) and 1 <= int(session_id) <= MAX_ID:
-        found = get_public_session(int(session_id))
+    ident = id_from(session_id)
+    found = get_public_session(ident) if ident else None
     if found is None:
         raise NotFound({"id": _("There is no such session.")})
     return out.session(found, lang, detail=True)

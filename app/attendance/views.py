@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,18 +12,14 @@ from app.attendance import services
 from app.calendar.models import Audience, Session
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import LANGS
 from app.registrations.services import find_by_token
+from app.web.urls import id_from, language_blueprint
 
-bp = Blueprint("attendance", __name__)
-LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
-MAX_ID = 2**31 - 1
+bp = language_blueprint("attendance", __name__)
 
 
 def _session(session_id: int) -> Session:
-    found = db.session.get(Session, session_id) if 0 < session_id <= MAX_ID else None
-    if found is None:
-        abort(404)
+    found = db.get_or_404(Session, session_id)
     require("take_attendance", session=found)
     return found
 
@@ -36,8 +32,8 @@ def _sheet_page(session: Session, errors: dict | None = None, status: int = 200)
                            walkin_key=secrets.token_urlsafe(12), form_values=request.form), status
 
 
-@bp.get(f"/{LANG_RULE}/staff/sessions/<int:session_id>/attendance")
-def sheet(lang: str, session_id: int):
+@bp.get("/staff/sessions/<int:session_id>/attendance")
+def sheet(session_id: int):
     return _sheet_page(_session(session_id))
 
 
@@ -48,8 +44,8 @@ def _int(value):
     return int(text) if text.isascii() and text.isdigit() and len(text) < 11 else None
 
 
-@bp.post(f"/{LANG_RULE}/staff/sessions/<int:session_id>/attendance/mark")
-def mark(lang: str, session_id: int):
+@bp.post("/staff/sessions/<int:session_id>/attendance/mark")
+def mark(session_id: int):
     """One tap: {"registration": id, "status"} or {"walkin": {"key", "name", "email", "audience", "status"}}.
 
     JSON from the page's script (CSRF token in X-CSRFToken), or a plain form when scripts do not run.
@@ -75,7 +71,7 @@ def mark(lang: str, session_id: int):
         return _sheet_page(session, exc.errors, exc.status)
     if as_json:
         return jsonify(ok=True, id=row.id, status=row.status, present=services.present_count(session))
-    return redirect(url_for("attendance.sheet", lang=lang, session_id=session.id) + "#sheet", 303)
+    return redirect(url_for("attendance.sheet", session_id=session.id) + "#sheet", 303)
 
 
 def _checkin_target(token: str):
@@ -86,7 +82,7 @@ def _checkin_target(token: str):
         abort(404)
     sheet_id = _int(request.values.get("session"))
     if sheet_id is not None:
-        sheet_session = db.session.get(Session, sheet_id) if 0 < sheet_id <= MAX_ID else None
+        sheet_session = db.session.get(Session, id_from(sheet_id)) if id_from(sheet_id) else None
         if sheet_session is None:
             abort(404)
         require("take_attendance", session=sheet_session)
@@ -96,8 +92,8 @@ def _checkin_target(token: str):
     return registration, registration.session, services.checkin_problem(registration)
 
 
-@bp.route(f"/{LANG_RULE}/checkin/<token>", methods=["GET", "POST"])
-def checkin(lang: str, token: str):
+@bp.route("/checkin/<token>", methods=["GET", "POST"])
+def checkin(token: str):
     """Opening the link shows the person; only the button marks them present."""
     registration, sheet_session, problem = _checkin_target(token)
     done, status = None, 200

@@ -11,11 +11,10 @@ from sqlalchemy.orm import selectinload
 from app.calendar.models import (
     DELIVERY_LANGUAGES, FORMATS, Activity, Audience, Partner, Room, Session, Theme, Venue, activity_audience, activity_cohost,
 )
-from app.extensions import db
+from app.extensions import MAX_ID, db
 from app.timeutil import local_day_bounds, local_today
 
 MAX_SPAN_DAYS = 366
-MAX_ID = 2**31 - 1  # integer primary keys on every engine
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 DEFAULT_SPAN_DAYS = 8 * 7
 FILTER_NAMES = ("theme", "audience", "format", "language", "partner")

@@ -1,7 +1,7 @@
 """Staff pages: closures (preview, confirm, change) and capacity caps."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,11 +12,10 @@ from app.closures.forms import CapacityCapForm, ChangeClosureForm, ClosureForm
 from app.closures.models import Closure
 from app.errors import ValidationError
 from app.extensions import db
-from app.i18n import LANGS
 from app.videorooms.services import sync_due
+from app.web.urls import language_blueprint
 
-bp = Blueprint("closures", __name__)
-LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
+bp = language_blueprint("closures", __name__, "/staff")
 
 
 def _venues() -> list[tuple[int, str]]:
@@ -30,15 +29,15 @@ def _attach(form, errors: dict[str, str]) -> None:
             field.errors = list(field.errors) + [message]
 
 
-@bp.get(f"/{LANG_RULE}/staff/closures")
-def index(lang: str):
+@bp.get("/closures")
+def index():
     require("plan")
     return render_template("closures/index.html", closures=services.closures_ahead(),
                            over_cap=services.sessions_over_cap(), caps=services.caps_ahead())
 
 
-@bp.route(f"/{LANG_RULE}/staff/closures/new", methods=["GET", "POST"])
-def new(lang: str):
+@bp.route("/closures/new", methods=["GET", "POST"])
+def new():
     require("plan")
     form = ClosureForm()
     form.venue.choices = _venues()
@@ -52,7 +51,7 @@ def new(lang: str):
                 sync_due(session_ids=[e.session_id for e in closure.effects], timeout=3)
                 flash(_("The closure is recorded; %(count)s sessions were changed and everyone registered is told.",
                         count=len(closure.effects)), "success")
-                return redirect(url_for("closures.index", lang=lang), 303)
+                return redirect(url_for("closures.index"), 303)
             affected = services.preview_closure(*values)
         except ValidationError as exc:
             _attach(form, exc.errors)
@@ -62,12 +61,10 @@ def new(lang: str):
     return render_template("closures/new.html", form=form, affected=affected), status
 
 
-@bp.route(f"/{LANG_RULE}/staff/closures/<int:closure_id>", methods=["GET", "POST"])
-def change(lang: str, closure_id: int):
+@bp.route("/closures/<int:closure_id>", methods=["GET", "POST"])
+def change(closure_id: int):
     require("plan")
-    closure = db.session.get(Closure, closure_id) if closure_id < 2**31 else None
-    if closure is None:
-        abort(404)
+    closure = db.get_or_404(Closure, closure_id)
     form = ChangeClosureForm(obj=closure)
     status = 200
     if form.validate_on_submit():
@@ -75,7 +72,7 @@ def change(lang: str, closure_id: int):
             services.change_closure(closure, form.first_day.data, form.last_day.data)
             sync_due(session_ids=[e.session_id for e in closure.effects], timeout=3)
             flash(_("The closure's dates are changed and the sessions concerned follow."), "success")
-            return redirect(url_for("closures.index", lang=lang), 303)
+            return redirect(url_for("closures.index"), 303)
         except ValidationError as exc:
             _attach(form, exc.errors)
             status = 422
@@ -84,8 +81,8 @@ def change(lang: str, closure_id: int):
     return render_template("closures/change.html", form=form, closure=closure), status
 
 
-@bp.route(f"/{LANG_RULE}/staff/capacity-caps/new", methods=["GET", "POST"])
-def new_cap(lang: str):
+@bp.route("/capacity-caps/new", methods=["GET", "POST"])
+def new_cap():
     require("plan")
     form = CapacityCapForm()
     form.venue.choices = [(0, _("Every venue"))] + _venues()
@@ -96,7 +93,7 @@ def new_cap(lang: str):
             services.add_capacity_cap(venue, form.first_day.data, form.last_day.data, form.percent.data,
                                       form.reason.data or "")
             flash(_("The capacity cap is set. Sessions already over it are listed below."), "success")
-            return redirect(url_for("closures.index", lang=lang), 303)
+            return redirect(url_for("closures.index"), 303)
         except ValidationError as exc:
             _attach(form, exc.errors)
             status = 422

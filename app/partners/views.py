@@ -1,7 +1,7 @@
 """Pages of partner organisations: their sessions and registrations, proposals, videoconference choice."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,34 +9,25 @@ from app.accounts.access import can, require
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Partner, Session, Venue
 from app.errors import DomainError
 from app.extensions import db
-from app.i18n import LANGS
 from app.integrations.registry import FALLBACK, LABELS
 from app.partners import services
 from app.partners.forms import ProposalForm, ProviderForm, ReviewForm
 from app.partners.models import SessionProposal
+from app.web.urls import language_blueprint
 
-bp = Blueprint("partners", __name__)
-LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
-MAX_ID = 2**31 - 1
-
-
-def _get(model, ident: int):
-    found = db.session.get(model, ident) if 0 < ident <= MAX_ID else None
-    if found is None:
-        abort(404)
-    return found
+bp = language_blueprint("partners", __name__, "/partner")
 
 
-@bp.get(f"/{LANG_RULE}/partner/")
-def sessions(lang: str):
+@bp.get("/")
+def sessions():
     require("backoffice")
     upcoming, recent = services.sessions_for(current_user)
     return render_template("partners/sessions.html", upcoming=upcoming, recent=recent)
 
 
-@bp.get(f"/{LANG_RULE}/partner/sessions/<int:session_id>")
-def session(lang: str, session_id: int):
-    found = _get(Session, session_id)
+@bp.get("/sessions/<int:session_id>")
+def session(session_id: int):
+    found = db.get_or_404(Session, session_id)
     require("see_registrations", session=found)
     return render_template("partners/session.html", s=found, registrations=services.registrations_of(found))
 
@@ -46,9 +37,9 @@ def status_labels() -> dict[str, str]:
             "present": _("Present"), "absent": _("Absent")}
 
 
-@bp.get(f"/{LANG_RULE}/partner/sessions/<int:session_id>/registrations.csv")
-def session_csv(lang: str, session_id: int):
-    found = _get(Session, session_id)
+@bp.get("/sessions/<int:session_id>/registrations.csv")
+def session_csv(session_id: int):
+    found = db.get_or_404(Session, session_id)
     require("see_registrations", session=found)
     header = [_("Name"), _("E-mail"), _("Status"), _("Language"), _("Channel"), _("Registered on"), _("Attendance")]
     body = services.registrations_csv(found, status_labels(), header)
@@ -57,10 +48,11 @@ def session_csv(lang: str, session_id: int):
         "Cache-Control": "private, no-store"})
 
 
-def _proposal_form(lang: str) -> ProposalForm:
+def _proposal_form() -> ProposalForm:
     form = ProposalForm()
     activities = services.proposable_activities(current_user.partner_id)
-    form.activity.choices = [(None, _("Choose an activity"))] + [(a.id, a.localized("title", lang)) for a in activities]
+    form.activity.choices = [(None, _("Choose an activity"))] + [
+        (a.id, a.localized("title", g.lang)) for a in activities]
     form.format.choices = [(code, label) for code, label in zip(FORMATS, (_("Face-to-face"), _("Online"), _("Hybrid")))]
     venues = list(db.session.scalars(db.select(Venue).order_by(Venue.name)))
     form.venue.choices = [(None, _("No venue (online)"))] + [(v.id, v.name) for v in venues]
@@ -73,10 +65,10 @@ def _proposal_form(lang: str) -> ProposalForm:
     return form
 
 
-@bp.route(f"/{LANG_RULE}/partner/propose", methods=["GET", "POST"])
-def propose(lang: str):
+@bp.route("/propose", methods=["GET", "POST"])
+def propose():
     require("propose_session")
-    form = _proposal_form(lang)
+    form = _proposal_form()
     errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
@@ -88,31 +80,31 @@ def propose(lang: str):
             errors = exc.errors
         else:
             flash(_("Your proposal is sent. The centre will tell you its decision by e-mail."), "success")
-            return redirect(url_for("partners.proposals", lang=lang), 303)
+            return redirect(url_for("partners.proposals"), 303)
     for name, message in errors.items():
         getattr(form, name, form.note).errors = list(getattr(form, name, form.note).errors) + [message]
     status = 422 if request.method == "POST" else 200
     return render_template("partners/propose.html", form=form), status
 
 
-@bp.get(f"/{LANG_RULE}/partner/proposals")
-def proposals(lang: str):
+@bp.get("/proposals")
+def proposals():
     require("backoffice")
     reviewer = can(current_user, "review_proposals")
     return render_template("partners/proposals.html", proposals=services.proposals_for(current_user),
                            reviewer=reviewer, review_form=ReviewForm())
 
 
-@bp.post(f"/{LANG_RULE}/partner/proposals/<int:proposal_id>/review")
-def review(lang: str, proposal_id: int):
+@bp.post("/proposals/<int:proposal_id>/review")
+def review(proposal_id: int):
     require("review_proposals")
-    _get(SessionProposal, proposal_id)
+    db.get_or_404(SessionProposal, proposal_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         for messages in form.errors.values():
             for message in messages:
                 flash(message, "error")
-        return redirect(url_for("partners.proposals", lang=lang), 303)
+        return redirect(url_for("partners.proposals"), 303)
     try:
         if form.refuse.data:
             services.refuse_proposal(proposal_id, current_user, form.note.data or "")
@@ -120,16 +112,16 @@ def review(lang: str, proposal_id: int):
         else:
             proposal = services.approve_proposal(proposal_id, current_user, form.note.data or "")
             flash(_("The proposal is approved: the session is in the calendar and the partner is told."), "success")
-            return redirect(url_for("partners.proposals", lang=lang, approved=proposal.created_session_id), 303)
+            return redirect(url_for("partners.proposals", approved=proposal.created_session_id), 303)
     except DomainError as exc:
         for message in exc.errors.values():
             flash(_("Not done: %(problem)s", problem=message), "error")
-    return redirect(url_for("partners.proposals", lang=lang), 303)
+    return redirect(url_for("partners.proposals"), 303)
 
 
-@bp.route(f"/{LANG_RULE}/partner/settings", methods=["GET", "POST"])
-@bp.route(f"/{LANG_RULE}/partner/<int:partner_id>/settings", methods=["GET", "POST"])
-def settings(lang: str, partner_id: int | None = None):
+@bp.route("/settings", methods=["GET", "POST"])
+@bp.route("/<int:partner_id>/settings", methods=["GET", "POST"])
+def settings(partner_id: int | None = None):
     require("set_room_provider")
     if partner_id is None and current_user.role == "partner":
         partner_id = current_user.partner_id
@@ -137,7 +129,7 @@ def settings(lang: str, partner_id: int | None = None):
         partners = list(db.session.scalars(db.select(Partner).order_by(Partner.slug)))
         return render_template("partners/settings.html", partner=None, partners=partners, form=None,
                                provider_labels=LABELS, fallback_provider=FALLBACK)
-    partner = _get(Partner, partner_id)
+    partner = db.get_or_404(Partner, partner_id)
     require("set_room_provider", partner_id=partner.id)
     form = ProviderForm()
     if request.method == "GET":
@@ -148,7 +140,7 @@ def settings(lang: str, partner_id: int | None = None):
         except DomainError as exc:
             form.provider.errors = list(exc.errors.values())
         else:
-            flash(_("Saved: new online sessions of %(name)s use %(provider)s.", name=partner.localized("name", lang),
+            flash(_("Saved: new online sessions of %(name)s use %(provider)s.", name=partner.localized("name", g.lang),
                     provider=dict(form.provider.choices)[form.provider.data]), "success")
             return redirect(request.path, 303)
     status = 422 if request.method == "POST" else 200

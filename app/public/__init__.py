@@ -1,5 +1,6 @@
-from flask import Blueprint
+"""The public pages, under /<lang>/: the calendar and one page per session."""
+from app.web.urls import language_blueprint
 
-bp = Blueprint("public", __name__)
+bp = language_blueprint("public", __name__)
 
 from app.public import views  # noqa: E402,F401

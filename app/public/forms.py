@@ -8,7 +8,7 @@ from wtforms.widgets import DateInput
 
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS
 from app.calendar.queries import FilterChoices
-from app.public.helpers import DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS
+from app.web.labels import DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS
 
 
 class FilterForm(Form):

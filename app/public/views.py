@@ -3,38 +3,29 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.cache import renders
 from app.calendar.queries import (
     EARLIEST, LATEST, calendar_version, filter_choices, get_public_session, list_sessions, parse_filters,
 )
-from app.i18n import LANGS, negotiate
 from app.public import bp
-from app.public import errors as _errors  # noqa: F401  (registers the error pages)
-from app.public import templating as _templating  # noqa: F401  (registers template helpers)
 from app.public.forms import filter_form
-from app.public.helpers import feed_links, sessions_by_day, week_start
 from app.closures.services import closures_ahead
 from app.errors import DomainError, ValidationError
 from app.public.registration import attach_errors, form_data, registration_form
 from app.registrations.services import register
 from app.timeutil import local_today, utcnow
+from app.web.weeks import sessions_by_day, week_start
 
 PER_PAGE = 40  # sessions in one page of the upcoming list
-LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
-@bp.get("/")
-def root():
-    """Send the visitor to the calendar in the best of their languages, keeping the query."""
-    target = url_for("public.index", lang=negotiate())
-    query = request.query_string.decode("utf-8", "replace")
-    response = redirect(f"{target}?{query}" if query else target, 302)
-    response.vary.add("Accept-Language")
-    return response
+def feed_links(**filters: str) -> tuple[str, str]:
+    """The feed with these filters at the public address: a webcal:// link for calendar apps, and the web one."""
+    web = current_app.config["BASE_URL"].rstrip("/") + url_for("feeds.workshops", **filters, lang=g.lang)
+    return "webcal://" + web.split("://", 1)[1], web
 
 
 def _week(raw: str | None) -> tuple[date | None, str | None]:
@@ -52,21 +43,21 @@ def _week(raw: str | None) -> tuple[date | None, str | None]:
     return week_start(day), None
 
 
-@bp.get(f"/{LANG_RULE}/")
-def index(lang: str):
+@bp.get("/")
+def index():
     """The calendar page, rendered once per address and calendar version (see app.cache)."""
-    key = ("page", request.full_path, lang, calendar_version())
-    return renders.get_or_build(key, lambda: _index_page(lang))
+    key = ("page", request.full_path, g.lang, calendar_version())
+    return renders.get_or_build(key, _index_page)
 
 
-def _index_page(lang: str):
+def _index_page():
     choices = filter_choices()
     flt, errors = parse_filters(request.args)
     errors = dict(errors)
     monday, week_error = _week(request.args.get("week"))
     if week_error:
         errors["week"] = week_error
-    form = filter_form(request.args, choices, lang, errors)
+    form = filter_form(request.args, choices, g.lang, errors)
     if errors or flt is None or monday is None:
         return render_template("public/index.html", form=form, errors=errors), 400
     sunday = monday + timedelta(days=6)
@@ -77,7 +68,7 @@ def _index_page(lang: str):
         upcoming = [s for s in upcoming if s.end_at > now]
     pages = max(1, -(-len(upcoming) // PER_PAGE))
     page = _page_number(request.args.get("page"), pages)
-    webcal, web = feed_links(lang, **flt.query_args())
+    webcal, web = feed_links(**flt.query_args())
     return render_template(
         "public/index.html", form=form, errors={}, flt=flt, week=week, monday=monday, sunday=sunday,
         previous_week=(monday - timedelta(days=7)).isoformat(), next_week=(monday + timedelta(days=7)).isoformat(),
@@ -93,18 +84,18 @@ def _page_number(raw: str | None, pages: int) -> int:
     return min(max(number, 1), pages)
 
 
-@bp.route(f"/{LANG_RULE}/sessions/<int:session_id>", methods=["GET", "POST"])
-def session(lang: str, session_id: int):
-    found = get_public_session(session_id) if session_id <= MAX_ID else None
+@bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+def session(session_id: int):
+    found = get_public_session(session_id)
     if found is None:
         abort(404)
-    form = registration_form(lang)
+    form = registration_form(g.lang)
     problem, status = None, 200
     if request.method == "POST":
         if form.validate_on_submit() and not form.website.data:
             try:
                 registration, _created = register(found.id, form_data(form))
-                return redirect(url_for("registrations.view", lang=lang, token=registration.token, new=1), 303)
+                return redirect(url_for("registrations.view", token=registration.token, new=1), 303)
             except ValidationError as exc:
                 attach_errors(form, exc.errors)
             except DomainError as exc:
@@ -114,9 +105,9 @@ def session(lang: str, session_id: int):
             problem = _("Your registration could not be taken. Please try again.")
         status = status if status != 200 else 422
         found = get_public_session(session_id)
-    webcal, web = feed_links(lang, theme=found.activity.theme.code)
+    webcal, web = feed_links(theme=found.activity.theme.code)
     return render_template(
         "public/session.html", s=found, webcal_url=webcal, feed_url=web, form=form, problem=problem,
         open_for_registration=found.status == "scheduled" and found.end_at > utcnow(),
-        ics_url=url_for("feeds.session_ics", session_id=found.id, lang=lang),
+        ics_url=url_for("feeds.session_ics", session_id=found.id, lang=g.lang),
     ), status

@@ -4,15 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, g, render_template
 
 from app.errors import DomainError
-from app.i18n import LANGS
 from app.messages.services import links, session_details
 from app.messages.invitation import personal_calendar
 from app.registrations import services
 from app.registrations.forms import CancelForm, SurveyForm
 from app.timeutil import utcnow
+from app.web.urls import LANG_PREFIX, speaks_language
 
-bp = Blueprint("registrations", __name__)
-LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
+bp = speaks_language(Blueprint("registrations", __name__))  # the personal feed is under /feeds/
 
 
 def _registration(token: str):
@@ -28,13 +27,13 @@ def _page(template: str, registration, **context):
                            position=services.waitlist_position(registration), now=utcnow(), **context)
 
 
-@bp.get(f"/{LANG_RULE}/registration/<token>")
-def view(lang: str, token: str):
+@bp.get(f"{LANG_PREFIX}/registration/<token>")
+def view(token: str):
     return _page("registrations/view.html", _registration(token))
 
 
-@bp.route(f"/{LANG_RULE}/registration/<token>/cancel", methods=["GET", "POST"])
-def cancel(lang: str, token: str):
+@bp.route(f"{LANG_PREFIX}/registration/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
     registration = _registration(token)
     form = CancelForm()
     if form.validate_on_submit() and registration.status != "cancelled":
@@ -43,8 +42,8 @@ def cancel(lang: str, token: str):
     return _page("registrations/cancel.html", registration, form=form)
 
 
-@bp.route(f"/{LANG_RULE}/registration/<token>/survey", methods=["GET", "POST"])
-def survey(lang: str, token: str):
+@bp.route(f"{LANG_PREFIX}/registration/<token>/survey", methods=["GET", "POST"])
+def survey(token: str):
     registration = _registration(token)
     form = SurveyForm()
     error = None

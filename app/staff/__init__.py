@@ -1,7 +1,7 @@
 """The centre's back-office: planning the calendar, desk registrations and the outbox."""
-from flask import Blueprint
+from app.web.urls import language_blueprint
 
-bp = Blueprint("staff", __name__)
+bp = language_blueprint("staff", __name__, "/staff")
 
 from app.staff import (  # noqa: E402,F401  (routes)
     views_activities, views_desk, views_outbox, views_series, views_sessions, views_week,

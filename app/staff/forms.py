@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, DateInput, DateTimeLocalInput, ListWidget, NumberInput, TimeInput
 
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, LANGS
-from app.public.helpers import DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS, LANGUAGE_NAMES
+from app.web.labels import CHANNEL_LABELS, DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS, LANGUAGE_NAMES
 
 WEEKDAYS = [(1, _l("Monday")), (2, _l("Tuesday")), (3, _l("Wednesday")), (4, _l("Thursday")), (5, _l("Friday")),
             (6, _l("Saturday")), (7, _l("Sunday"))]
@@ -196,9 +196,6 @@ class MoveForm(FlaskForm):
 
 class RestoreForm(FlaskForm):
     day = DayField(validators=[REQUIRED])
-
-
-CHANNEL_LABELS = {"phone": _l("By phone"), "email": _l("By e-mail"), "desk": _l("At the desk"), "web": _l("Online form")}
 
 
 class DeskForm(FlaskForm):

@@ -1,7 +1,7 @@
 """Activities: the kinds of workshop, in three languages."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import require
@@ -10,20 +10,20 @@ from app.calendar.models import LANGS, Activity, Audience, Partner, Theme
 from app.errors import ValidationError
 from app.extensions import db
 from app.staff import bp
-from app.staff.common import PREFIX, attach_errors, get_or_404
+from app.staff.common import attach_errors
 from app.staff.forms import ActivityForm
 from app.staff.services import activities as all_activities
 
 TEXT_FIELDS = [f"{field}_{lang}" for lang in LANGS for field in ("title", "summary", "description")]
 
 
-@bp.get(f"{PREFIX}/activities")
-def activities(lang: str):
+@bp.get("/activities")
+def activities():
     require("plan")
     return render_template("staff/activities.html", activities=all_activities())
 
 
-def _form(lang: str, activity: Activity | None = None) -> ActivityForm:
+def _form(activity: Activity | None = None) -> ActivityForm:
     form = ActivityForm(obj=None)
     if activity is not None and not form.is_submitted():
         for name in TEXT_FIELDS + ["language", "default_duration_minutes", "default_capacity", "schools_only"]:
@@ -34,11 +34,12 @@ def _form(lang: str, activity: Activity | None = None) -> ActivityForm:
         form.cohosts.data = [str(p.id) for p in activity.cohosts]
     elif activity is None and not form.is_submitted():
         form.default_duration_minutes.data, form.default_capacity.data, form.language.data = 120, 20, "fr_nl"
-    form.theme.choices = [("", "—")] + [(str(t.id), t.localized("label", lang)) for t in
+    form.theme.choices = [("", "—")] + [(str(t.id), t.localized("label", g.lang)) for t in
                                         db.session.scalars(db.select(Theme).order_by(Theme.code))]
-    form.audiences.choices = [(str(a.id), a.localized("label", lang)) for a in
+    form.audiences.choices = [(str(a.id), a.localized("label", g.lang)) for a in
                               db.session.scalars(db.select(Audience).order_by(Audience.code))]
-    partners = [(str(p.id), p.localized("name", lang)) for p in db.session.scalars(db.select(Partner).order_by(Partner.slug))]
+    partners = [(str(p.id), p.localized("name", g.lang))
+                for p in db.session.scalars(db.select(Partner).order_by(Partner.slug))]
     form.organiser.choices = [("", _("The Cité des métiers"))] + partners
     form.cohosts.choices = partners
     return form
@@ -53,7 +54,7 @@ def _values(form: ActivityForm) -> dict:
     return values
 
 
-def _save(lang: str, form: ActivityForm, activity: Activity | None):
+def _save(form: ActivityForm, activity: Activity | None):
     problems = []
     if form.validate_on_submit():
         try:
@@ -63,19 +64,19 @@ def _save(lang: str, form: ActivityForm, activity: Activity | None):
             problems = attach_errors(form, exc.errors)
         else:
             flash(_("The activity is saved."), "success")
-            return redirect(url_for("staff.activity_edit", lang=lang, activity_id=saved.id), 303)
+            return redirect(url_for("staff.activity_edit", activity_id=saved.id), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("staff/activity_form.html", form=form, activity=activity, problems=problems), status
 
 
-@bp.route(f"{PREFIX}/activities/new", methods=["GET", "POST"])
-def activity_new(lang: str):
+@bp.route("/activities/new", methods=["GET", "POST"])
+def activity_new():
     require("plan")
-    return _save(lang, _form(lang), None)
+    return _save(_form(), None)
 
 
-@bp.route(f"{PREFIX}/activities/<int:activity_id>", methods=["GET", "POST"])
-def activity_edit(lang: str, activity_id: int):
+@bp.route("/activities/<int:activity_id>", methods=["GET", "POST"])
+def activity_edit(activity_id: int):
     require("plan")
-    activity = get_or_404(Activity, activity_id)
-    return _save(lang, _form(lang, activity), activity)
+    activity = db.get_or_404(Activity, activity_id)
+    return _save(_form(activity), activity)

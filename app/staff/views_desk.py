@@ -10,17 +10,17 @@ from app.extensions import db
 from app.registrations.models import Registration
 from app.registrations.services import cancel_registration, promote_by_hand, register
 from app.staff import bp
-from app.staff.common import PREFIX, attach_errors, get_or_404, load_session
+from app.staff.common import attach_errors, load_session
 from app.staff.forms import ActionForm, DeskForm
 from app.staff.views_sessions import session_page
 
 
-def _back(lang: str, session_id: int):
-    return redirect(url_for("staff.session", lang=lang, session_id=session_id) + "#registrations", 303)
+def _back(session_id: int):
+    return redirect(url_for("staff.session", session_id=session_id) + "#registrations", 303)
 
 
-@bp.post(f"{PREFIX}/sessions/<int:session_id>/registrations")
-def desk_register(lang: str, session_id: int):
+@bp.post("/sessions/<int:session_id>/registrations")
+def desk_register(session_id: int):
     found = load_session(session_id)
     require("register_for_someone", session=found)
     form = DeskForm()
@@ -42,47 +42,47 @@ def desk_register(lang: str, session_id: int):
             else:
                 flash(_("The session is full: %(name)s is on the waiting list and is told so.", name=registration.name),
                       "success")
-            return _back(lang, found.id)
+            return _back(found.id)
         db.session.rollback()
         found = load_session(session_id)
-    return session_page(found, lang, desk=form, status=422, problems=problems)
+    return session_page(found, desk=form, status=422, problems=problems)
 
 
 def _registration(session_id: int, registration_id: int) -> Registration:
-    registration = get_or_404(Registration, registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     if registration.session_id != session_id:
         abort(404)
     return registration
 
 
-def _act(lang: str, session_id: int, registration_id: int, action: str, work):
+def _act(session_id: int, registration_id: int, action: str, work):
     found = load_session(session_id)
     require(action, session=found)
     registration = _registration(found.id, registration_id)
     if not ActionForm().validate_on_submit():
-        return session_page(found, lang, status=400, problems=[_("The form has expired. Please try again.")])
+        return session_page(found, status=400, problems=[_("The form has expired. Please try again.")])
     try:
         message = work(registration)
     except DomainError as exc:
         db.session.rollback()
-        return session_page(load_session(session_id), lang, status=exc.status if exc.status != 404 else 409,
+        return session_page(load_session(session_id), status=exc.status if exc.status != 404 else 409,
                             problems=list(exc.errors.values()))
     flash(message, "success")
-    return _back(lang, found.id)
+    return _back(found.id)
 
 
-@bp.post(f"{PREFIX}/sessions/<int:session_id>/registrations/<int:registration_id>/promote")
-def desk_promote(lang: str, session_id: int, registration_id: int):
+@bp.post("/sessions/<int:session_id>/registrations/<int:registration_id>/promote")
+def desk_promote(session_id: int, registration_id: int):
     def work(registration):
         promote_by_hand(registration.id)
         return _("%(name)s has a seat now and is told so.", name=registration.name)
-    return _act(lang, session_id, registration_id, "manage_waiting_list", work)
+    return _act(session_id, registration_id, "manage_waiting_list", work)
 
 
-@bp.post(f"{PREFIX}/sessions/<int:session_id>/registrations/<int:registration_id>/cancel")
-def desk_cancel(lang: str, session_id: int, registration_id: int):
+@bp.post("/sessions/<int:session_id>/registrations/<int:registration_id>/cancel")
+def desk_cancel(session_id: int, registration_id: int):
     def work(registration):
         name = registration.name
         cancel_registration(registration.token)
         return _("The registration of %(name)s is cancelled; the seat goes to the waiting list.", name=name)
-    return _act(lang, session_id, registration_id, "register_for_someone", work)
+    return _act(session_id, registration_id, "register_for_someone", work)

@@ -8,14 +8,14 @@ from app.accounts.access import require
 from app.messages.delivery import retry_now
 from app.messages.models import STATUSES, OutboxMessage
 from app.accounts.services import ACCOUNT_KINDS
+from app.extensions import db
 from app.staff import bp
-from app.staff.common import PREFIX, get_or_404
 from app.staff.forms import ActionForm
 from app.staff.services import outbox as outbox_page
 
 
-@bp.get(f"{PREFIX}/messages")
-def outbox(lang: str):
+@bp.get("/messages")
+def outbox():
     require("see_outbox")
     status = request.args.get("status") or None
     bad = status is not None and status not in STATUSES
@@ -27,18 +27,18 @@ def outbox(lang: str):
                            held=not current_app.config.get("SMTP_HOST")), 400 if bad else 200
 
 
-@bp.get(f"{PREFIX}/messages/<int:message_id>")
-def outbox_message(lang: str, message_id: int):
+@bp.get("/messages/<int:message_id>")
+def outbox_message(message_id: int):
     require("see_outbox")
-    message = get_or_404(OutboxMessage, message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     return render_template("staff/outbox_message.html", m=message, action=ActionForm(),
                            held=not current_app.config.get("SMTP_HOST"), secret_kinds=ACCOUNT_KINDS)
 
 
-@bp.post(f"{PREFIX}/messages/<int:message_id>/retry")
-def outbox_retry(lang: str, message_id: int):
+@bp.post("/messages/<int:message_id>/retry")
+def outbox_retry(message_id: int):
     require("see_outbox")
-    message = get_or_404(OutboxMessage, message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     if not ActionForm().validate_on_submit():
         flash(_("The form has expired. Please try again."), "error")
     elif message.status in ("queued", "failed"):
@@ -46,4 +46,4 @@ def outbox_retry(lang: str, message_id: int):
         flash(_("The message will be sent at the next round of the mail job."), "success")
     else:
         flash(_("This message is being sent or was sent already."), "info")
-    return redirect(url_for("staff.outbox_message", lang=lang, message_id=message.id), 303)
+    return redirect(url_for("staff.outbox_message", message_id=message.id), 303)

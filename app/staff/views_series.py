@@ -1,7 +1,7 @@
 """Weekly series: create with a preview of every date, then skip, move, restore, edit the future."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import require
@@ -9,20 +9,21 @@ from app.calendar import services as calendar
 from app.calendar.models import DELIVERY_LANGUAGES, Activity, Series
 from app.errors import ValidationError
 from app.extensions import db
-from app.public.helpers import DELIVERY_LANGUAGE_LABELS
 from app.staff import bp
-from app.staff.common import PREFIX, attach_errors, get_or_404, local_datetime, place_choices, venue_and_room, wall_clock_end
+from app.staff.common import attach_errors, local_datetime, place_choices, venue_and_room, wall_clock_end
 from app.staff.forms import WEEKDAYS, MoveForm, RestoreForm, SeriesEditForm, SeriesForm, SkipForm
 from app.staff.services import clock_changes, preview, series_defaults, series_sessions
 from app.timeutil import utcnow
+from app.web.labels import DELIVERY_LANGUAGE_LABELS
+from app.web.urls import id_from
 
 
-def _choices(form, lang: str) -> None:
-    form.venue.choices, form.room.choices = place_choices(lang)
+def _choices(form) -> None:
+    form.venue.choices, form.room.choices = place_choices()
     form.language.choices = [("", _("The activity's language"))] + [
         (c, str(DELIVERY_LANGUAGE_LABELS[c])) for c in DELIVERY_LANGUAGES]
     if hasattr(form, "activity"):
-        form.activity.choices = [("", "—")] + [(str(a.id), a.localized("title", lang)) for a in
+        form.activity.choices = [("", "—")] + [(str(a.id), a.localized("title", g.lang)) for a in
                                                db.session.scalars(db.select(Activity).order_by(Activity.slug))]
 
 
@@ -51,21 +52,21 @@ def _preview_problems(values: dict) -> dict:
     return errors
 
 
-@bp.route(f"{PREFIX}/series/new", methods=["GET", "POST"])
-def series_new(lang: str):
+@bp.route("/series/new", methods=["GET", "POST"])
+def series_new():
     require("plan")
     form = SeriesForm()
-    _choices(form, lang)
+    _choices(form)
     rows, problems, status = None, [], 200
     if not form.is_submitted():
         chosen = request.args.get("activity", "")
-        activity = db.session.get(Activity, int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+        activity = db.session.get(Activity, id_from(chosen)) if id_from(chosen) else None
         form.activity.data = str(activity.id) if activity else ""
         defaults = series_defaults(activity)
         form.start_time.data, form.duration_minutes.data = defaults["start_time"], defaults["duration_minutes"]
         form.capacity.data, form.format.data = defaults["capacity"], "face_to_face"
     elif form.validate_on_submit():
-        activity = db.session.get(Activity, int(form.activity.data)) if form.activity.data.isdigit() else None
+        activity = db.session.get(Activity, id_from(form.activity.data)) if id_from(form.activity.data) else None
         values = _values(form)
         errors = _preview_problems(values) if activity else {"activity": _("Choose an activity.")}
         if not errors and form.confirm.data:
@@ -76,7 +77,7 @@ def series_new(lang: str):
                 errors = exc.errors
             else:
                 flash(_("The series is created: %(num)d sessions.", num=len(series_sessions(series.id))), "success")
-                return redirect(url_for("staff.series", lang=lang, series_id=series.id), 303)
+                return redirect(url_for("staff.series", series_id=series.id), 303)
         if errors:
             problems, status = attach_errors(form, errors), 422
         else:
@@ -87,76 +88,76 @@ def series_new(lang: str):
                            changes=clock_changes(rows or [])), status
 
 
-def _page(series: Series, lang: str, edit_form=None, status: int = 200, problems=()):
+def _page(series: Series, edit_form=None, status: int = 200, problems=()):
     if edit_form is None:
         edit_form = SeriesEditForm(formdata=None, data=dict(
             weekdays=series.weekday_list, start_time=series.start_time, duration_minutes=series.duration_minutes,
             start_date=series.start_date, end_date=series.end_date, format=series.format, capacity=series.capacity,
             venue=str(series.venue_id or ""), room=str(series.room_id or ""), language=series.language or ""))
-    _choices(edit_form, lang)
+    _choices(edit_form)
     rows = preview(series, series_sessions(series.id))
     days = ", ".join(str(label) for number, label in WEEKDAYS if number in series.weekday_list)
     return render_template("staff/series.html", series=series, form=edit_form, rows=rows, problems=list(problems), days=days,
                            changes=clock_changes(rows), now=utcnow()), status
 
 
-@bp.get(f"{PREFIX}/series/<int:series_id>")
-def series(lang: str, series_id: int):
+@bp.get("/series/<int:series_id>")
+def series(series_id: int):
     require("see_centre")
-    return _page(get_or_404(Series, series_id), lang)
+    return _page(db.get_or_404(Series, series_id))
 
 
-@bp.post(f"{PREFIX}/series/<int:series_id>/edit")
-def series_edit(lang: str, series_id: int):
+@bp.post("/series/<int:series_id>/edit")
+def series_edit(series_id: int):
     require("plan")
-    found = get_or_404(Series, series_id)
+    found = db.get_or_404(Series, series_id)
     form = SeriesEditForm()
-    _choices(form, lang)
+    _choices(form)
     if form.validate_on_submit():
         try:
             calendar.update_series(found, **_values(form))
         except ValidationError as exc:
             db.session.rollback()
-            return _page(found, lang, form, 422, attach_errors(form, exc.errors))
+            return _page(found, form, 422, attach_errors(form, exc.errors))
         flash(_("The series is changed; its future sessions follow, except those edited by hand."), "success")
-        return redirect(url_for("staff.series", lang=lang, series_id=found.id), 303)
-    return _page(found, lang, form, 422)
+        return redirect(url_for("staff.series", series_id=found.id), 303)
+    return _page(found, form, 422)
 
 
-def _occurrence_action(lang: str, series_id: int, form, act):
+def _occurrence_action(series_id: int, form, act):
     require("plan")
-    found = get_or_404(Series, series_id)
+    found = db.get_or_404(Series, series_id)
     if not form.validate_on_submit():
         messages = [m for field in form for m in field.errors] or [_("The form has expired. Please try again.")]
-        return _page(found, lang, status=422, problems=messages)
+        return _page(found, status=422, problems=messages)
     try:
         act(found, form)
     except ValidationError as exc:
         db.session.rollback()
-        return _page(db.session.get(Series, series_id), lang, status=422, problems=list(exc.errors.values()))
-    return redirect(url_for("staff.series", lang=lang, series_id=series_id) + f"#d{form.day.data.isoformat()}", 303)
+        return _page(db.session.get(Series, series_id), status=422, problems=list(exc.errors.values()))
+    return redirect(url_for("staff.series", series_id=series_id) + f"#d{form.day.data.isoformat()}", 303)
 
 
-@bp.post(f"{PREFIX}/series/<int:series_id>/skip")
-def series_skip(lang: str, series_id: int):
+@bp.post("/series/<int:series_id>/skip")
+def series_skip(series_id: int):
     def act(series, form):
         calendar.skip_occurrence(series, form.day.data, form.reason.data or "")
         flash(_("The date is skipped; people registered are told."), "success")
-    return _occurrence_action(lang, series_id, SkipForm(), act)
+    return _occurrence_action(series_id, SkipForm(), act)
 
 
-@bp.post(f"{PREFIX}/series/<int:series_id>/move")
-def series_move(lang: str, series_id: int):
+@bp.post("/series/<int:series_id>/move")
+def series_move(series_id: int):
     def act(series, form):
         start = local_datetime(form.start.data.date(), form.start.data.time())
         calendar.move_occurrence(series, form.day.data, start, wall_clock_end(start, series.duration_minutes))
         flash(_("The date is moved; people registered are told."), "success")
-    return _occurrence_action(lang, series_id, MoveForm(), act)
+    return _occurrence_action(series_id, MoveForm(), act)
 
 
-@bp.post(f"{PREFIX}/series/<int:series_id>/restore")
-def series_restore(lang: str, series_id: int):
+@bp.post("/series/<int:series_id>/restore")
+def series_restore(series_id: int):
     def act(series, form):
         calendar.restore_occurrence(series, form.day.data)
         flash(_("The date follows the series again."), "success")
-    return _occurrence_action(lang, series_id, RestoreForm(), act)
+    return _occurrence_action(series_id, RestoreForm(), act)

@@ -8,17 +8,16 @@ from flask_babel import gettext as _
 
 from app.accounts.access import require
 from app.calendar.queries import EARLIEST, LATEST
-from app.public.helpers import sessions_by_day, week_start
 from app.videorooms.services import pending_rooms
-from app.videorooms.views import PROVIDER_LABELS
 from app.staff import bp
-from app.staff.common import PREFIX
 from app.staff.services import week_sessions
 from app.timeutil import local_today
+from app.web.labels import PROVIDER_LABELS
+from app.web.weeks import sessions_by_day, week_start
 
 
-@bp.get(f"{PREFIX}/")
-def week(lang: str):
+@bp.get("/")
+def week():
     require("see_centre")
     raw, error = request.args.get("week"), None
     monday = week_start(local_today())

@@ -3,40 +3,36 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.accounts.access import require
 from app.calendar.models import Session
 from app.errors import ValidationError
-from app.i18n import LANGS
 from app.integrations.registry import LABELS as PROVIDER_LABELS
-
 from app.attendance.services import record_join
 from app.extensions import db
 from app.registrations.services import find_by_token
 from app.timeutil import utcnow
 from app.videorooms.models import JoinEvent
 from app.videorooms.services import ask_again_now, choose_provider, room_of, sync_due
+from app.web.urls import LANG_PREFIX, speaks_language
 
-bp = Blueprint("videorooms", __name__)
+bp = speaks_language(Blueprint("videorooms", __name__))  # /join/<token> carries no language
 OPENS_BEFORE = timedelta(minutes=30)
-LANG_RULE = "<any(" + ", ".join(LANGS) + "):lang>"
 
 
-@bp.post(f"/{LANG_RULE}/staff/sessions/<int:session_id>/room")
-def staff_room(lang: str, session_id: int):
+@bp.post(f"{LANG_PREFIX}/staff/sessions/<int:session_id>/room")
+def staff_room(session_id: int):
     """Staff choose the provider of one session's room, or ask the provider again now."""
     require("plan")
-    session = db.session.get(Session, session_id) if session_id < 2**31 else None
-    if session is None:
-        abort(404)
+    session = db.get_or_404(Session, session_id)
     if request.form.get("action") == "provider":
         try:
             choose_provider(session, request.form.get("provider", ""))
         except ValidationError:
             flash(_("Choose Jitsi Meet, Whereby or Google Meet."), "error")
-            return redirect(url_for("staff.session", lang=lang, session_id=session_id), 303)
+            return redirect(url_for("staff.session", session_id=session_id), 303)
     else:
         ask_again_now(session)
     sync_due(session_ids=[session_id], timeout=5)
@@ -46,7 +42,7 @@ def staff_room(lang: str, session_id: int):
     elif room is not None:
         flash(_("The provider did not answer well: %(error)s. It will be asked again automatically.",
                 error=room.last_error or _("unknown error")), "error")
-    return redirect(url_for("staff.session", lang=lang, session_id=session_id), 303)
+    return redirect(url_for("staff.session", session_id=session_id), 303)
 
 
 @bp.get("/join/<token>")

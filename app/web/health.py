@@ -1,11 +1,12 @@
-"""Application-wide endpoints: the health check."""
-from flask import Blueprint, jsonify
+"""The health check: `GET /healthz` is 200, or 503 when the database does not answer."""
+from __future__ import annotations
+
+from flask import jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-
-bp = Blueprint("core", __name__)
+from app.web import bp
 
 
 @bp.get("/healthz")

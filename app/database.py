@@ -1,0 +1,146 @@
+"""Where transactions begin and end, and the row locks that serialise writers.
+
+Domain services only add, change and flush; they never commit or roll back. Each use case (a request
+that writes, a command, one step of a job) runs inside ``unit_of_work()``, which commits once at its
+end or rolls back everything when anything inside it raised. Units nest: an inner one is a savepoint of
+the outer, undone alone when it raises, so the outer may catch the error and go on.
+
+Side effects that must only happen once the data is stored (calling a videoconference provider,
+delivering a message now) are registered with ``after_commit`` and run after the outermost commit;
+they are dropped with the unit, or the savepoint, that registered them.
+
+``lock_rows`` holds rows against other writers until the unit's commit: ``SELECT … FOR UPDATE`` on
+PostgreSQL, an immediate (writing) transaction on SQLite. It refuses to run outside a unit of work,
+since a lock that ends at an unknown commit protects nothing.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, TypeVar
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import OperationalError
+
+from app.errors import DomainError
+from app.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass
+class _Unit:
+    depth: int = 0
+    after: list[Callable[[], object]] = field(default_factory=list)
+
+
+def _unit() -> _Unit:
+    info = db.session().info
+    unit = info.get("unit_of_work")
+    if unit is None:
+        unit = info["unit_of_work"] = _Unit()
+    return unit
+
+
+def in_unit_of_work() -> bool:
+    return _unit().depth > 0
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """Run a use case: one commit at the end, or a rollback of everything (usable as a decorator too)."""
+    unit = _unit()
+    if unit.depth:
+        yield from _nested(unit)
+        return
+    unit.depth, unit.after = 1, []
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        unit.after = []
+        raise
+    finally:
+        unit.depth = 0
+    callbacks, unit.after = unit.after, []
+    for callback in callbacks:
+        callback()
+
+
+def _nested(unit: _Unit) -> Iterator[None]:
+    registered = len(unit.after)
+    unit.depth += 1
+    try:
+        with db.session.begin_nested():
+            yield
+    except BaseException:
+        del unit.after[registered:]
+        raise
+    finally:
+        unit.depth -= 1
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run `callback` once the current unit of work has committed (at once when there is none)."""
+    unit = _unit()
+    if unit.depth:
+        unit.after.append(callback)
+    else:
+        callback()
+
+
+# Row locks ------------------------------------------------------------------------------------
+
+
+class Busy(DomainError):
+    """A lock could not be had in time: the caller should try again."""
+
+    status = 503
+    retry_after = 2
+
+
+def lock_timeout_ms() -> int:
+    return int(current_app.config.get("SESSION_LOCK_TIMEOUT_MS", 5000))
+
+
+def is_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def begin_write() -> None:
+    """On SQLite, open the transaction as a writer now (BEGIN IMMEDIATE), unless one is open."""
+    if is_postgresql():
+        return
+    connection = db.session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {lock_timeout_ms()}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lock_rows(query, *, skip_locked: bool = False, busy_message=None) -> list:
+    """The rows of `query`, held against other writers until the unit of work commits.
+
+    `skip_locked` leaves out rows another process holds (work queues); otherwise a lock that cannot be
+    had within SESSION_LOCK_TIMEOUT_MS raises Busy.
+    """
+    if not in_unit_of_work():
+        raise RuntimeError("a row lock needs a unit of work: it holds until that unit commits")
+    query = query.execution_options(populate_existing=True)
+    try:
+        if is_postgresql():
+            if not skip_locked:
+                db.session.execute(db.text(f"SET LOCAL lock_timeout = {lock_timeout_ms()}"))
+            query = query.with_for_update(skip_locked=skip_locked)
+        else:
+            begin_write()
+        return list(db.session.scalars(query))
+    except OperationalError as exc:
+        raise Busy({"_": str(busy_message or _l("Too many people are changing this at once. Please try again."))}) from exc
+
+
+def lock_row(model: type[T], row_id: int, *, busy_message=None) -> T | None:
+    """One row by id, held until the unit of work commits (None when it does not exist)."""
+    rows = lock_rows(db.select(model).where(model.id == row_id), busy_message=busy_message)
+    return rows[0] if rows else None

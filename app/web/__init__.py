@@ -1,0 +1,19 @@
+"""What every page of the site shares: addresses in a language, error pages, health, template helpers, labels.
+
+`init_app` runs before the feature blueprints are registered, so their rules know the converters.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("web", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from app.web import errors, health, root, templating  # noqa: F401  (health and root: routes of bp)
+    from app.web.urls import register_converters
+
+    register_converters(app)
+    errors.register(app)
+    templating.register(app)
+    app.register_blueprint(bp)
