@@ -119,7 +119,7 @@ def begin_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_rows(query, *, skip_locked: bool = False, busy_message=None) -> list:
+def lock_rows(query, *, skip_locked: bool = False, busy_field: str = "_", busy_message=None) -> list:
     """The rows of `query`, held against other writers until the unit of work commits.
 
     `skip_locked` leaves out rows another process holds (work queues); otherwise a lock that cannot be
@@ -137,10 +137,11 @@ def lock_rows(query, *, skip_locked: bool = False, busy_message=None) -> list:
             begin_write()
         return list(db.session.scalars(query))
     except OperationalError as exc:
-        raise Busy({"_": str(busy_message or _l("Too many people are changing this at once. Please try again."))}) from exc
+        message = busy_message or _l("Too many people are changing this at once. Please try again.")
+        raise Busy({busy_field: str(message)}) from exc
 
 
-def lock_row(model: type[T], row_id: int, *, busy_message=None) -> T | None:
+def lock_row(model: type[T], row_id: int, *, busy_field: str = "_", busy_message=None) -> T | None:
     """One row by id, held until the unit of work commits (None when it does not exist)."""
-    rows = lock_rows(db.select(model).where(model.id == row_id), busy_message=busy_message)
+    rows = lock_rows(db.select(model).where(model.id == row_id), busy_field=busy_field, busy_message=busy_message)
     return rows[0] if rows else None

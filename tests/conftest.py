@@ -1,18 +1,26 @@
 """Fixtures: the app on a real database (SQLite, or PostgreSQL through TEST_DATABASE_URL).
 
-The schema is built by the Alembic migrations, once per run; every test starts from empty tables.
+The schema is built by the Alembic migrations, once per run. Each test runs inside one database
+transaction that is rolled back at its end (every commit inside it, the app's and the test's, is a
+savepoint of that transaction), and the test's body is itself a unit of work, so services that lock
+rows can be called directly, as an edge would call them. Tests that need data other connections see
+(a server in a thread, several processes, a second engine) are marked `committed`: they run on
+committed data, and every table is emptied before and after them.
 """
 from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.database import _Unit
 from app.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,7 +87,7 @@ def app(database_url):
 
 
 def clear_tables() -> None:
-    """Empty every table (services commit, so tests cannot roll back)."""
+    """Empty every table, for the tests that commit for real."""
     db.session.rollback()
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     if db.engine.dialect.name == "postgresql":
@@ -90,15 +98,59 @@ def clear_tables() -> None:
     db.session.commit()
 
 
+def needs_committed_data(request) -> bool:
+    return request.node.get_closest_marker("committed") is not None or "live_server" in request.fixturenames
+
+
+@contextmanager
+def rolled_back_transaction():
+    """Every session of the app, in this thread, bound to one connection whose transaction is undone."""
+    connection = db.engine.connect()
+    raw = connection.connection.dbapi_connection
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:  # pysqlite opens transactions lazily and breaks savepoints: SQLAlchemy's documented recipe
+        raw.isolation_level = None
+    transaction = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    original = db.session
+    bound = sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint", query_cls=db.Query)
+    app = current_app._get_current_object()
+
+    def factory():  # another app of a test (a broken database, say) keeps its own engine
+        return bound() if current_app._get_current_object() is app else original.session_factory()
+
+    db.session = sa.orm.scoped_session(factory, scopefunc=original.registry.scopefunc)
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        transaction.rollback()
+        if sqlite:
+            if raw.in_transaction:
+                raw.rollback()
+            raw.isolation_level = ""
+        connection.close()
+
+
 @pytest.fixture(autouse=True)
-def _app_context(app):
+def _database(app, request):
     from app.cache import renders
 
     renders.clear()  # rendered answers of an earlier test's data
     with app.app_context():
-        clear_tables()
-        yield
-        db.session.remove()
+        if needs_committed_data(request):
+            clear_tables()
+            try:
+                yield
+            finally:
+                db.session.remove()
+                clear_tables()  # the tests that roll back start from empty tables
+            return
+        with rolled_back_transaction():
+            db.session().info["unit_of_work"] = _Unit(depth=1)  # the test is the edge of its use cases
+            yield
 
 
 @pytest.fixture

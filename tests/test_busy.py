@@ -1,14 +1,19 @@
-"""A session whose lock cannot be had in time: a clear "try again" (503, Retry-After), nothing stored."""
+"""A session whose lock cannot be had in time: a clear "try again" (503, Retry-After), nothing stored.
+
+Another connection holds the lock, so these tests run on committed data."""
 from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.calendar import services as calendar
+from app.database import unit_of_work
 from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import UTC
 from tests import factories as f
+
+pytestmark = pytest.mark.committed
 
 PERSON = {"name": "Ana", "email": "ana@example.be", "language": "fr", "consent": True}
 
@@ -18,7 +23,8 @@ def held_lock(app, database_url, monkeypatch):
     """Another connection holds the session's lock (a row lock, or SQLite's write lock)."""
     monkeypatch.setitem(app.config, "SESSION_LOCK_TIMEOUT_MS", 300)
     start = datetime.now(UTC) + timedelta(days=3)
-    session = calendar.create_session(f.activity(), start, start + timedelta(hours=1), "online", capacity=5)
+    with unit_of_work():
+        session = calendar.create_session(f.activity(), start, start + timedelta(hours=1), "online", capacity=5)
     other = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
     conn = other.connect()
     if other.dialect.name == "postgresql":

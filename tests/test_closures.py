@@ -4,13 +4,15 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 
 from app.accounts.models import User
 from app.calendar import services as calendar
 from app.calendar.models import Session
 from app.closures import services
-from app.closures.models import Closure
+from app.closures.models import Closure, ClosureEffect
+from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
 from app.messages.models import OutboxMessage
@@ -170,3 +172,36 @@ def test_a_refusal_is_a_page_in_the_language_of_the_address(client):
     login(client, "counsellor")
     page = client.get("/nl/staff/closures")
     assert page.status_code == 403 and 'lang="nl"' in page.text and "<h1>" in page.text
+
+
+def refuse_updates_of(session_id: int) -> None:
+    """The database itself refuses any change to one session (a trigger, undone with the test)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text(
+            "CREATE FUNCTION refuse_change() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+            " LANGUAGE plpgsql"))
+        db.session.execute(sa.text(
+            f"CREATE TRIGGER refuse_change BEFORE UPDATE ON session FOR EACH ROW WHEN (NEW.id = {session_id})"
+            " EXECUTE FUNCTION refuse_change()"))
+    else:
+        db.session.execute(sa.text(
+            f"CREATE TRIGGER refuse_change BEFORE UPDATE ON session WHEN NEW.id = {session_id}"
+            " BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+
+
+def test_a_closure_whose_tenth_session_fails_leaves_all_thirty_unchanged():
+    sessions = [on_site(day) for day in range(3, 33)]
+    for n, session in enumerate(sessions[:5]):
+        register(session, n)
+    before = [(s.id, s.format, s.venue_id, s.room_id, s.revision) for s in sessions]
+    messages = kinds()
+    refuse_updates_of(sessions[9].id)
+    with pytest.raises(sa.exc.DBAPIError), unit_of_work():
+        services.declare_closure(sessions[0].venue, local_day(sessions[0]), local_day(sessions[-1]), "Lockdown",
+                                 "online")
+    db.session.expire_all()
+    assert [(s.id, s.format, s.venue_id, s.room_id, s.revision) for s in sessions] == before
+    assert db.session.scalar(sa.select(sa.func.count(Closure.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(ClosureEffect.id))) == 0
+    assert all(room_of(s) is None for s in sessions)
+    assert kinds() == messages  # nobody is told of a change that did not happen

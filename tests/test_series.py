@@ -6,6 +6,7 @@ import pytest
 from app.calendar import services
 from app.calendar.models import Session
 from app.errors import ValidationError
+from app.database import unit_of_work
 from app.extensions import db
 from app.timeutil import BRUSSELS, UTC
 from tests import factories as f
@@ -130,10 +131,9 @@ def test_preview_shows_the_dst_weeks_in_local_time():
 def test_invalid_series_is_refused_and_nothing_changes(changes, field):
     series = make_series(start=date(2030, 1, 2), end=date(2030, 1, 30))
     before = [(r.id, r.start_at, r.capacity) for r in sessions_of(series)]
-    with pytest.raises(ValidationError) as err:
+    with pytest.raises(ValidationError) as err, unit_of_work():
         services.update_series(series, **changes)
     assert field in err.value.errors
-    db.session.rollback()
     assert [(r.id, r.start_at, r.capacity) for r in sessions_of(series)] == before
 
 

@@ -22,12 +22,13 @@ def create_user_command(email: str, role: str, name: str | None, partner: str | 
     from flask_babel import force_locale
 
     from app.accounts.services import create_user
+    from app.database import unit_of_work
     from app.errors import ValidationError
 
     if password is None:
         password = click.prompt("Password (12 characters at least)", hide_input=True, confirmation_prompt=True)
     try:
-        with force_locale("en"):  # the command speaks English, as its options do
+        with force_locale("en"), unit_of_work():  # the command speaks English, as its options do
             user = create_user(email, name or email.split("@", 1)[0], role, password=password, partner=partner,
                                language=language)
     except ValidationError as exc:

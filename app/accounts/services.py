@@ -161,9 +161,7 @@ def create_user(email: str, name: str, role: str, password: str | None = None, p
         db.session.flush()
         if welcome and password is None:
             _enqueue_account_message(user, "account_welcome")
-        db.session.commit()
     except IntegrityError:
-        db.session.rollback()
         raise ValidationError({"email": _("An account with this e-mail address exists already.")})
     return user
 
@@ -173,7 +171,7 @@ def set_active(user: User, active: bool, by: User) -> User:
     if not active and user.id == by.id:
         raise ValidationError({"_": _("You cannot deactivate your own account.")})
     user.active = active
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -230,13 +228,13 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
         db.session.add_all([LoginAttempt(key=account_key, at=now), LoginAttempt(key=ip_key, at=now)])
         db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key.in_([account_key, ip_key]),
                                                          LoginAttempt.at <= now - _window()))
-        db.session.commit()
+        db.session.flush()
         raise LoginFailed()
     if hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hasher().hash(password)  # same password: the stamp stays, sessions too
     user.last_login_at = now
     db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key == account_key))
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -302,7 +300,7 @@ def request_password_reset(email: str, lang: str | None = None) -> None:
         return
     db.session.add(LoginAttempt(key=key, at=now))
     _enqueue_account_message(user, "password_reset")
-    db.session.commit()
+    db.session.flush()
 
 
 def reset_password(token: str, new_password: str, max_age: int = RESET_MAX_AGE) -> User:
@@ -313,5 +311,5 @@ def reset_password(token: str, new_password: str, max_age: int = RESET_MAX_AGE) 
         raise ValidationError({"password": problem})
     _set_password(user, new_password)
     db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key == f"account:{user.email}"))
-    db.session.commit()
+    db.session.flush()
     return user

@@ -12,6 +12,7 @@ from app.accounts.access import can, require
 from app.accounts.forms import ForgotForm, LoginForm, ResetForm, UserForm
 from app.accounts.models import ROLES, User
 from app.calendar.models import Partner
+from app.database import unit_of_work
 from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.web.urls import language_blueprint
@@ -66,11 +67,12 @@ def login():
             return redirect(form.next.data or home_url())
     problem, status = None, 200
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
-        except DomainError as exc:
-            problem, status = exc.errors["_"], exc.status
-        else:
+        with unit_of_work():
+            try:
+                user = services.authenticate(form.email.data, form.password.data, request.remote_addr)
+            except DomainError as exc:  # an outcome of the use case: the failed attempt is stored
+                user, problem, status = None, exc.errors["_"], exc.status
+        if user is not None:
             target = safe_next(form.next.data) or home_url()
             _new_session()
             session.permanent = True
@@ -94,7 +96,8 @@ def logout():
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, g.lang)
+        with unit_of_work():
+            services.request_password_reset(form.email.data, g.lang)
         return render_template("accounts/forgot.html", form=None, sent=True)
     return render_template("accounts/forgot.html", form=form, sent=False), 422 if form.errors else 200
 
@@ -108,7 +111,8 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            with unit_of_work():
+                services.reset_password(token, form.password.data)
         except DomainError as exc:
             _errors_into(form, exc.errors)
             return render_template("accounts/reset.html", form=form, problem=exc.errors.get("token")), exc.status
@@ -147,8 +151,9 @@ def users():
     if not form.validate_on_submit():
         return _users_page(form, 422 if form.errors else 200)
     try:
-        user = services.create_user(form.email.data, form.name.data, form.role.data, None,
-                                    form.partner.data or None, form.language.data, welcome=True)
+        with unit_of_work():
+            user = services.create_user(form.email.data, form.name.data, form.role.data, None,
+                                        form.partner.data or None, form.language.data, welcome=True)
     except ValidationError as exc:
         flash_problem = _errors_into(form, exc.errors)
         if flash_problem:
@@ -164,7 +169,8 @@ def user_active(user_id: int):
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
     try:
-        services.set_active(user, active, by=current_user)
+        with unit_of_work():
+            services.set_active(user, active, by=current_user)
     except ValidationError as exc:
         flash(exc.errors["_"], "error")
     else:

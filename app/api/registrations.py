@@ -5,6 +5,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from app.api import bp, errors
+from app.database import unit_of_work
 from app.errors import NotFound, ValidationError
 from app.messages.services import links
 from app.registrations import services
@@ -38,8 +39,10 @@ def register(session_id: str):
             raise ValidationError({key: _("This field must be text.")})
     data["language"] = data["language"] or lang
     data["channel"] = "api"
-    registration, created = services.register(id_from(session_id), data)
-    response = jsonify(registration_json(registration))
+    with unit_of_work():
+        registration, created = services.register(id_from(session_id), data)
+        answer = registration_json(registration)  # built before the commit: nothing to reload
+    response = jsonify(answer)
     response.status_code = 201 if created else 200
     return response
 
@@ -61,4 +64,6 @@ def registration(token: str):
 def cancel(token: str):
     errors.use_lang()
     _by_token(token)
-    return jsonify(registration_json(services.cancel_registration(token)))
+    with unit_of_work():
+        answer = registration_json(services.cancel_registration(token))
+    return jsonify(answer)

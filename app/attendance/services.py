@@ -18,6 +18,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import utcnow
+from app.videorooms.models import JoinEvent
 
 WALKIN_KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
 
@@ -87,13 +88,11 @@ def _upsert(session: Session, key: dict, status: str, user, source: str, **field
         try:
             with db.session.begin_nested():
                 db.session.add(row)
-            db.session.commit()
             return row
         except IntegrityError:  # the same mark from another request at the same moment
-            db.session.rollback()
             row = db.session.scalar(query)
     _save(row, status, user, source)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -160,9 +159,11 @@ def checkin_problem(registration: Registration, sheet_session_id: int | None = N
 
 
 def record_join(registration: Registration) -> Attendance | None:
-    """Someone registered opened the join link of an online session: present, unless a host said otherwise."""
+    """Someone registered went into the room of an online session: the join is recorded, and they are
+    present, unless a host said otherwise."""
     if registration.status == "cancelled":
         return None
+    db.session.add(JoinEvent(registration_id=registration.id, session_id=registration.session_id, at=utcnow()))
     existing = db.session.scalar(db.select(Attendance).where(Attendance.session_id == registration.session_id,
                                                              Attendance.registration_id == registration.id))
     if existing is not None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from app.accounts.access import require
 from app.attendance import services
 from app.calendar.models import Audience, Session
+from app.database import unit_of_work
 from app.errors import DomainError
 from app.extensions import db
 from app.registrations.services import find_by_token
@@ -59,12 +60,13 @@ def mark(session_id: int):
         {k: data.get(k) for k in ("key", "name", "email", "audience")} | {"status": data.get("status") or "present"}
         if data.get("key") else None)
     try:
-        if isinstance(walkin, dict):
-            row = services.save_walkin(session, walkin.get("key"), current_user, name=walkin.get("name"),
-                                       email=walkin.get("email"), audience=walkin.get("audience"),
-                                       status=walkin.get("status") or "present")
-        else:
-            row = services.mark(session, _int(data.get("registration")), data.get("status"), current_user)
+        with unit_of_work():
+            if isinstance(walkin, dict):
+                row = services.save_walkin(session, walkin.get("key"), current_user, name=walkin.get("name"),
+                                           email=walkin.get("email"), audience=walkin.get("audience"),
+                                           status=walkin.get("status") or "present")
+            else:
+                row = services.mark(session, _int(data.get("registration")), data.get("status"), current_user)
     except DomainError as exc:
         if as_json:
             return jsonify(errors=exc.errors), exc.status
@@ -101,7 +103,8 @@ def checkin(token: str):
         status = 409
     elif request.method == "POST":
         try:
-            done = services.check_in(registration, current_user, sheet_session.id)
+            with unit_of_work():
+                done = services.check_in(registration, current_user, sheet_session.id)
         except DomainError as exc:
             problem, status = next(iter(exc.errors.values())), exc.status
     same = sheet_session.id == registration.session_id

@@ -107,7 +107,7 @@ def create_activity(data: dict) -> Activity:
     activity = Activity(slug=_slug(values["title_fr"]))
     _assign(activity, values)
     db.session.add(activity)
-    db.session.commit()
+    db.session.flush()
     return activity
 
 
@@ -115,7 +115,7 @@ def update_activity(activity: Activity, data: dict) -> Activity:
     """Edit an activity; its sessions show the new texts at once (feeds and pages follow)."""
     values = clean_activity(data)
     _assign(activity, values)
-    db.session.commit()
+    db.session.flush()
     return activity
 
 

@@ -1,4 +1,4 @@
-"""The writes of the calendar. Each service validates, changes and commits its transaction."""
+"""The writes of the calendar. Each service validates, changes and flushes; the caller's unit of work commits."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -9,6 +9,7 @@ from flask_babel import format_date, format_time, get_locale, gettext, lazy_gett
 
 from app.calendar.signals import session_changed
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Activity, Room, Series, SeriesException, Session, Venue
+from app.database import lock_row
 from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS, UTC, local_span, utcnow
@@ -17,7 +18,7 @@ MAX_CAPACITY = 10_000
 MAX_SERIES_DAYS = 2 * 366
 
 
-def _check_place(errors: dict, fmt: str, venue: Venue | None, room: Room | None) -> None:
+def check_place(errors: dict, fmt: str, venue: Venue | None, room: Room | None) -> None:
     if fmt not in FORMATS:
         errors["format"] = _l("Choose face-to-face, online or hybrid.")
     elif fmt != "online" and venue is None:
@@ -43,6 +44,12 @@ def _check_times(errors: dict, start: datetime, end: datetime) -> None:
         errors["end"] = _l("The end must come after the start.")
     elif end - start > timedelta(hours=24):
         errors["end"] = _l("A session lasts at most 24 hours.")
+
+
+def lock_session(session_id: int) -> Session | None:
+    """The session, reloaded and held against other writers (registrations, staff) until the commit."""
+    return lock_row(Session, session_id, busy_field="session", busy_message=_l(
+        "Many people are registering right now. Please try again in a moment."))
 
 
 def _raise(errors: dict) -> None:
@@ -112,7 +119,7 @@ def create_session(
     capacity = activity.default_capacity if capacity is None else capacity
     errors: dict = {}
     _check_times(errors, start, end)
-    _check_place(errors, format, venue, room)
+    check_place(errors, format, venue, room)
     _check_capacity(errors, capacity)
     _check_language(errors, language)
     if format != "online":
@@ -132,7 +139,6 @@ def create_session(
     )
     db.session.add(session)
     _announce(session, {"created"})
-    db.session.commit()
     return session
 
 
@@ -148,7 +154,6 @@ def reschedule_session(session: Session, start: datetime, end: datetime) -> Sess
         session.detached = session.series_id is not None
         _touch(session, significant=True)
         _announce(session, {"time"})
-    db.session.commit()
     return session
 
 
@@ -160,8 +165,12 @@ def update_session(session: Session, **changes) -> Session:
     capacity = changes.get("capacity", session.capacity)
     language = changes.get("language", session.language)
     errors: dict = {}
-    _check_place(errors, fmt, venue, room)
+    check_place(errors, fmt, venue, room)
     _check_capacity(errors, capacity)
+    if "capacity" not in errors and capacity != session.capacity and capacity < session.confirmed_count:
+        errors["capacity"] = _l(  # seats are never taken from people
+            "%(num)d people are confirmed: the capacity cannot go below that. Cancel registrations first.",
+            num=session.confirmed_count)
     _check_language(errors, language)
     if fmt != "online" and session.status == "scheduled" and (room != session.room or session.format == "online"):
         check_room_free(errors, room, [(session.start_at, session.end_at)], exclude_session=session.id)
@@ -177,7 +186,6 @@ def update_session(session: Session, **changes) -> Session:
         session.detached = session.series_id is not None
         _touch(session, significant=bool(changes - {"capacity"}))
         _announce(session, changes)
-    db.session.commit()
     return session
 
 
@@ -189,7 +197,6 @@ def cancel_session(session: Session, reason: str = "") -> Session:
         session.detached = session.series_id is not None
         _touch(session, significant=True)
         _announce(session, {"cancelled"})
-    db.session.commit()
     return session
 
 
@@ -210,7 +217,7 @@ def _check_series(errors: dict, values: dict) -> None:
         errors["end_date"] = _l("The last date must not come before the first.")
     elif (last - first).days > MAX_SERIES_DAYS:
         errors["end_date"] = _l("A series spans at most two years.")
-    _check_place(errors, values["format"], values["venue"], values["room"])
+    check_place(errors, values["format"], values["venue"], values["room"])
     _check_capacity(errors, values["capacity"])
     _check_language(errors, values["language"])
 
@@ -235,7 +242,6 @@ def create_series(activity: Activity, *, weekdays: list[int], start_time: time, 
     _assign(series, values)
     db.session.add(series)
     _expand(series)
-    db.session.commit()
     return series
 
 
@@ -258,7 +264,6 @@ def update_series(series: Series, **changes) -> Series:
     _raise(errors)
     _assign(series, values)
     _expand(series)
-    db.session.commit()
     return series
 
 
@@ -297,7 +302,6 @@ def restore_occurrence(series: Series, day: date) -> Series:
             series.exceptions.remove(exc)
     db.session.flush()
     _expand(series)
-    db.session.commit()
     return series
 
 
@@ -310,7 +314,6 @@ def _set_exception(series, day, kind, start, end, reason) -> None:
         series.exceptions.append(exc)
     exc.kind, exc.new_start, exc.new_end, exc.reason = kind, start, end, reason[:300]
     _expand(series)
-    db.session.commit()
 
 
 def occurrence_dates(series: Series) -> list[date]:
@@ -342,7 +345,6 @@ def preview_series(series: Series) -> list[tuple[date, datetime, datetime, str]]
 def expand_series(series: Series, now: datetime | None = None) -> Series:
     """Bring the series' sessions in line with it (idempotent)."""
     _expand(series, now)
-    db.session.commit()
     return series
 
 

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from app.calendar import services as calendar
 from app.calendar.models import Room, Session, Venue
 from app.closures.models import CapacityCap, Closure, ClosureEffect
-from app.errors import DomainError, ValidationError
+from app.errors import ValidationError
 from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import BRUSSELS, local_day_bounds, local_today, utcnow
@@ -69,12 +69,13 @@ def preview_closure(venue: Venue | None, first: date | None, last: date | None, 
 
 def declare_closure(venue: Venue | None, first: date | None, last: date | None, reason: str, action: str,
                     user=None) -> Closure:
-    """Record the closure and apply it to every session concerned (each told in their language)."""
+    """Record the closure and apply it to every session concerned (each told in their language), all or
+    nothing: a session that cannot be changed leaves the closure and every other session as they were."""
     _check(venue, first, last, reason, action)
     closure = Closure(venue=venue, first_day=first, last_day=last, reason=reason.strip(), action=action,
                       created_by_id=getattr(user, "id", None))
     db.session.add(closure)
-    db.session.commit()
+    db.session.flush()
     apply_closure(closure)
     return closure
 
@@ -100,7 +101,7 @@ def apply_closure(closure: Closure) -> list[Session]:
         else:
             calendar.cancel_session(session, closure.reason)
         changed.append(session)
-    db.session.commit()
+    db.session.flush()
     return changed
 
 
@@ -108,7 +109,6 @@ def change_closure(closure: Closure, first: date | None, last: date | None) -> C
     """Extend a closure or end it early: new days are handled, days no longer closed get their sessions back."""
     _check(closure.venue, first, last, closure.reason, closure.action)
     closure.first_day, closure.last_day = first, last
-    db.session.commit()
     start, end = local_day_bounds(first, last)
     for effect in list(closure.effects):
         session = effect.session
@@ -119,12 +119,12 @@ def change_closure(closure: Closure, first: date | None, last: date | None) -> C
             venue = db.session.get(Venue, effect.previous_venue_id) if effect.previous_venue_id else None
             room = db.session.get(Room, effect.previous_room_id) if effect.previous_room_id else None
             try:
-                calendar.update_session(session, format=effect.previous_format, venue=venue, room=room)
-            except DomainError:  # the room was taken meanwhile: the session stays online
-                db.session.rollback()
+                with db.session.begin_nested():
+                    calendar.update_session(session, format=effect.previous_format, venue=venue, room=room)
+            except ValidationError:  # the room was taken meanwhile: the session stays online
                 continue
         effect.undone_at = utcnow()
-        db.session.commit()
+    db.session.flush()
     apply_closure(closure)
     return closure
 
@@ -150,7 +150,7 @@ def add_capacity_cap(venue: Venue | None, first: date | None, last: date | None,
         raise ValidationError(errors)
     cap = CapacityCap(venue=venue, first_day=first, last_day=last, percent=percent, reason=reason.strip())
     db.session.add(cap)
-    db.session.commit()
+    db.session.flush()
     return cap
 
 

@@ -10,6 +10,7 @@ from app.calendar.models import Venue
 from app.closures import services
 from app.closures.forms import CapacityCapForm, ChangeClosureForm, ClosureForm
 from app.closures.models import Closure
+from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
 from app.videorooms.services import sync_due
@@ -47,7 +48,8 @@ def new():
         values = (venue, form.first_day.data, form.last_day.data, form.reason.data, form.action.data)
         try:
             if form.confirm.data:
-                closure = services.declare_closure(*values, user=current_user)
+                with unit_of_work():
+                    closure = services.declare_closure(*values, user=current_user)
                 sync_due(session_ids=[e.session_id for e in closure.effects], timeout=3)
                 flash(_("The closure is recorded; %(count)s sessions were changed and everyone registered is told.",
                         count=len(closure.effects)), "success")
@@ -69,7 +71,8 @@ def change(closure_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            services.change_closure(closure, form.first_day.data, form.last_day.data)
+            with unit_of_work():
+                services.change_closure(closure, form.first_day.data, form.last_day.data)
             sync_due(session_ids=[e.session_id for e in closure.effects], timeout=3)
             flash(_("The closure's dates are changed and the sessions concerned follow."), "success")
             return redirect(url_for("closures.index"), 303)
@@ -90,8 +93,9 @@ def new_cap():
     if form.validate_on_submit():
         venue = db.session.get(Venue, form.venue.data) if form.venue.data else None
         try:
-            services.add_capacity_cap(venue, form.first_day.data, form.last_day.data, form.percent.data,
-                                      form.reason.data or "")
+            with unit_of_work():
+                services.add_capacity_cap(venue, form.first_day.data, form.last_day.data, form.percent.data,
+                                          form.reason.data or "")
             flash(_("The capacity cap is set. Sessions already over it are listed below."), "success")
             return redirect(url_for("closures.index"), 303)
         except ValidationError as exc:

@@ -63,7 +63,7 @@ def load_reference() -> dict[str, Activity]:
         row.audiences = [audiences[code] for code in spec["audiences"]]
         row.cohosts = [partners[p] for p in spec["cohosts"]]
         activities[slug] = row
-    db.session.commit()
+    db.session.flush()
     return activities
 
 
@@ -140,8 +140,7 @@ def create_in_a_free_room(activity, start, end, fmt, venue, room) -> Session:
         try:
             return services.create_session(activity, start, end, fmt, venue=venue, room=candidate,
                                            capacity=_capacity(activity, candidate))
-        except ValidationError as exc:
-            db.session.rollback()
+        except ValidationError as exc:  # refused before anything changed: try the next room
             if "room" not in exc.errors or candidate is None:
                 raise
     raise AssertionError("unreachable")

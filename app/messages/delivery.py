@@ -13,6 +13,7 @@ from email.utils import formataddr, make_msgid
 from flask import current_app
 from sqlalchemy import or_
 
+from app.database import lock_rows, unit_of_work
 from app.extensions import db
 from app.messages.models import OutboxMessage
 from app.timeutil import utcnow
@@ -41,19 +42,13 @@ def _claimable(now: datetime):
 def claim(limit: int = BATCH, now: datetime | None = None) -> list[int]:
     """Take due messages for this process: SKIP LOCKED on PostgreSQL, an immediate transaction on SQLite."""
     now = now or utcnow()
-    db.session.rollback()
     query = db.select(OutboxMessage).where(_claimable(now)).order_by(OutboxMessage.id).limit(limit)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    else:
-        db.session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-    messages = list(db.session.scalars(query))
-    for message in messages:
-        message.status, message.lease_until = "sending", now + LEASE
-        message.attempts += 1
-    ids = [m.id for m in messages]
-    db.session.commit()
-    return ids
+    with unit_of_work():  # committed before any message is sent
+        messages = lock_rows(query, skip_locked=True)
+        for message in messages:
+            message.status, message.lease_until = "sending", now + LEASE
+            message.attempts += 1
+        return [m.id for m in messages]
 
 
 def build_email(message: OutboxMessage) -> EmailMessage:
@@ -135,22 +130,22 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
         return counts
     smtp = None
     for message_id in ids:
-        message = db.session.get(OutboxMessage, message_id)
-        try:
-            smtp = smtp or _connect()
-            _send(smtp, message)
-        except PermanentFailure as exc:
-            message.status, message.last_error = "failed", str(exc)[:500]
-            counts["failed"] += 1
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
-            _retry_later(message, exc)
-            counts["retry"] += 1
-            smtp = _close(smtp)
-        else:
-            message.status, message.sent_at, message.last_error = "sent", utcnow(), ""
-            counts["sent"] += 1
-        message.lease_until = None
-        db.session.commit()
+        with unit_of_work():  # each message is marked as soon as the server answered for it
+            message = db.session.get(OutboxMessage, message_id)
+            try:
+                smtp = smtp or _connect()
+                _send(smtp, message)
+            except PermanentFailure as exc:
+                message.status, message.last_error = "failed", str(exc)[:500]
+                counts["failed"] += 1
+            except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+                _retry_later(message, exc)
+                counts["retry"] += 1
+                smtp = _close(smtp)
+            else:
+                message.status, message.sent_at, message.last_error = "sent", utcnow(), ""
+                counts["sent"] += 1
+            message.lease_until = None
     _close(smtp)
     return counts
 
@@ -177,5 +172,5 @@ def retry_now(message_id: int) -> OutboxMessage | None:
     message = db.session.get(OutboxMessage, message_id)
     if message is not None and message.status in ("queued", "failed"):
         message.status, message.next_attempt_at = "queued", utcnow()
-        db.session.commit()
+        db.session.flush()
     return message

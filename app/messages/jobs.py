@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from app.calendar.models import Session
+from app.database import unit_of_work
 from app.extensions import db
 from app.messages.services import enqueue
 from app.registrations.models import Registration
@@ -21,15 +22,17 @@ def _hours(name: str, default: float) -> timedelta:
 
 
 def _each(query, kind: str, stamp: str, now: datetime, wanted=lambda registration: True) -> int:
-    """Queue `kind` for every registration found (and wanted), stamping it; one commit per registration."""
+    """Queue `kind` for every registration found (and wanted), stamping it; one unit of work per registration."""
     sent = 0
-    for registration_id in list(db.session.scalars(query.limit(500))):
-        registration = db.session.get(Registration, registration_id)
-        if getattr(registration, stamp) is None and wanted(registration) and enqueue(
-                kind, registration, dedupe_key=f"{kind}:{registration.id}"):
-            sent += 1
-        setattr(registration, stamp, now)
-        db.session.commit()
+    with unit_of_work():
+        found = list(db.session.scalars(query.limit(500)))
+    for registration_id in found:
+        with unit_of_work():
+            registration = db.session.get(Registration, registration_id)
+            if getattr(registration, stamp) is None and wanted(registration) and enqueue(
+                    kind, registration, dedupe_key=f"{kind}:{registration.id}"):
+                sent += 1
+            setattr(registration, stamp, now)
     return sent
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.messages.models import Kind, OutboxMessage
+from app.timeutil import utcnow
 
 SUBJECT_MAX = 300
 
@@ -38,7 +39,7 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
             to_email=to_email, to_name=to_name, language=language, subject=str(subject)[:SUBJECT_MAX],
             body_text=render_template(f"{template}.txt", **values),
             body_html=render_template(f"{template}.html", **values),
-            ics=ics, ics_method=ics_method,
+            ics=ics, ics_method=ics_method, next_attempt_at=utcnow(),  # due from the moment it is written
         )
     if supersede and registration_id is not None:
         queued = db.session.scalar(db.select(OutboxMessage).where(
@@ -50,6 +51,7 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
             return queued
     if dedupe_key is None:
         db.session.add(message)
+        db.session.flush()
         return message
     try:
         with db.session.begin_nested():

@@ -18,8 +18,8 @@ from app.calendar.models import (
 )
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.database import lock_row
 from app.integrations.registry import PROVIDERS
-from app.locking import begin_write
 from app.messages.models import Kind
 from app.messages.outbox import queue_message
 from app.partners.models import SessionProposal
@@ -147,7 +147,7 @@ def propose_session(user, data: dict) -> SessionProposal:
                                end_at=end, format=fmt, venue=venue, room=room, capacity=capacity,
                                language=language, note=note, status="pending")
     db.session.add(proposal)
-    db.session.commit()
+    db.session.flush()
     return proposal
 
 
@@ -167,48 +167,25 @@ def proposals_for(user) -> list[SessionProposal]:
 
 def _pending_locked(proposal_id: int) -> SessionProposal:
     """The proposal, held against a second reviewer until the commit; only while pending."""
-    db.session.rollback()
-    query = db.select(SessionProposal).where(SessionProposal.id == proposal_id).execution_options(populate_existing=True)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    else:
-        begin_write()
-    proposal = db.session.scalars(query).first()
+    proposal = lock_row(SessionProposal, proposal_id)
     if proposal is None:
-        db.session.rollback()
         raise NotFound({"proposal": str(_l("This proposal does not exist."))})
     if proposal.status != "pending":
-        db.session.rollback()
         raise Conflict({"proposal": str(_l("This proposal has already been decided."))})
     return proposal
 
 
 def approve_proposal(proposal_id: int, reviewer, note: str = "") -> SessionProposal:
-    """Create the session through the calendar; the proposal, the session and the message commit together."""
+    """Create the session through the calendar; the proposal, the session and the message are one unit."""
     note = _check_review_note(note, required=False)
     proposal = _pending_locked(proposal_id)
-    session_obj = db.session()
-
-    def link_created_session(sess, _context, _instances):
-        for obj in sess.new:
-            if isinstance(obj, Session) and proposal.created_session is None:
-                proposal.created_session = obj
-
-    sa.event.listen(session_obj, "before_flush", link_created_session)
-    try:
-        # Nothing is written before the session itself: the approval and the session go in one flush.
-        with db.session.no_autoflush:
-            proposal.status, proposal.reviewer_id, proposal.review_note = "approved", reviewer.id, note
-            proposal.reviewed_at = proposal.updated_at = utcnow()
-            _tell_proposer(proposal)
-            calendar.create_session(proposal.activity, proposal.start_at, proposal.end_at, proposal.format,
-                                    venue=proposal.venue, room=proposal.room, capacity=proposal.capacity,
-                                    language=proposal.language)
-    except Exception:
-        db.session.rollback()  # nothing of the approval is kept: the proposal stays pending
-        raise
-    finally:
-        sa.event.remove(session_obj, "before_flush", link_created_session)
+    proposal.created_session = calendar.create_session(
+        proposal.activity, proposal.start_at, proposal.end_at, proposal.format, venue=proposal.venue,
+        room=proposal.room, capacity=proposal.capacity, language=proposal.language)
+    proposal.status, proposal.reviewer_id, proposal.review_note = "approved", reviewer.id, note
+    proposal.reviewed_at = proposal.updated_at = utcnow()
+    _tell_proposer(proposal)
+    db.session.flush()
     return proposal
 
 
@@ -218,7 +195,7 @@ def refuse_proposal(proposal_id: int, reviewer, note: str) -> SessionProposal:
     proposal.status, proposal.reviewer_id, proposal.review_note = "refused", reviewer.id, note
     proposal.reviewed_at = proposal.updated_at = utcnow()
     _tell_proposer(proposal)
-    db.session.commit()
+    db.session.flush()
     return proposal
 
 
@@ -256,5 +233,5 @@ def set_room_provider(partner: Partner, provider: str) -> Partner:
     if partner.room_provider != provider:
         partner.room_provider = provider
         partner.updated_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return partner

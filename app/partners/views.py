@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.accounts.access import can, require
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Partner, Session, Venue
+from app.database import unit_of_work
 from app.errors import DomainError
 from app.extensions import db
 from app.integrations.registry import FALLBACK, LABELS
@@ -72,10 +73,11 @@ def propose():
     errors: dict[str, str] = {}
     if form.validate_on_submit():
         try:
-            services.propose_session(current_user, dict(
-                activity_id=form.activity.data, day=form.day.data, start=form.start.data, end=form.end.data,
-                format=form.format.data, venue_id=form.venue.data, room_id=form.room.data,
-                capacity=form.capacity.data, language=form.language.data, note=form.note.data))
+            with unit_of_work():
+                services.propose_session(current_user, dict(
+                    activity_id=form.activity.data, day=form.day.data, start=form.start.data, end=form.end.data,
+                    format=form.format.data, venue_id=form.venue.data, room_id=form.room.data,
+                    capacity=form.capacity.data, language=form.language.data, note=form.note.data))
         except DomainError as exc:
             errors = exc.errors
         else:
@@ -107,10 +109,12 @@ def review(proposal_id: int):
         return redirect(url_for("partners.proposals"), 303)
     try:
         if form.refuse.data:
-            services.refuse_proposal(proposal_id, current_user, form.note.data or "")
+            with unit_of_work():
+                services.refuse_proposal(proposal_id, current_user, form.note.data or "")
             flash(_("The proposal is refused; the partner is told."), "success")
         else:
-            proposal = services.approve_proposal(proposal_id, current_user, form.note.data or "")
+            with unit_of_work():
+                proposal = services.approve_proposal(proposal_id, current_user, form.note.data or "")
             flash(_("The proposal is approved: the session is in the calendar and the partner is told."), "success")
             return redirect(url_for("partners.proposals", approved=proposal.created_session_id), 303)
     except DomainError as exc:
@@ -136,7 +140,8 @@ def settings(partner_id: int | None = None):
         form.provider.data = partner.room_provider or FALLBACK
     elif form.validate_on_submit():
         try:
-            services.set_room_provider(partner, form.provider.data)
+            with unit_of_work():
+                services.set_room_provider(partner, form.provider.data)
         except DomainError as exc:
             form.provider.errors = list(exc.errors.values())
         else:

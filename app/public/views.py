@@ -13,6 +13,7 @@ from app.calendar.queries import (
 from app.public import bp
 from app.public.forms import filter_form
 from app.closures.services import closures_ahead
+from app.database import unit_of_work
 from app.errors import DomainError, ValidationError
 from app.public.registration import attach_errors, form_data, registration_form
 from app.registrations.services import register
@@ -94,7 +95,8 @@ def session(session_id: int):
     if request.method == "POST":
         if form.validate_on_submit() and not form.website.data:
             try:
-                registration, _created = register(found.id, form_data(form))
+                with unit_of_work():
+                    registration, _created = register(found.id, form_data(form))
                 return redirect(url_for("registrations.view", token=registration.token, new=1), 303)
             except ValidationError as exc:
                 attach_errors(form, exc.errors)

@@ -1,4 +1,4 @@
-"""Registering, cancelling and the waiting list. Every write holds the session's lock."""
+"""Registering, cancelling and the waiting list. Every write holds the session's lock until the commit."""
 from __future__ import annotations
 
 import re
@@ -13,10 +13,10 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from app.calendar.models import Audience, Session
+from app.calendar.services import lock_session
 from app.closures.services import effective_capacity
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
-from app.locking import lock_session
 from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
@@ -99,14 +99,11 @@ def register(session_id: int, data: dict) -> tuple[Registration, bool]:
     now = utcnow()
     session = lock_session(session_id)
     if session is None or session.activity.schools_only:
-        db.session.rollback()
         raise NotFound({"session": str(_l("This session does not exist."))})
     if session.status == "cancelled" or session.end_at <= now:
-        db.session.rollback()
         raise Gone({"session": str(_l("This session is cancelled or over."))})
     existing = _active(session, cleaned["email_key"])
     if existing is not None:
-        db.session.rollback()
         return existing, False
     confirmed = _count(session, "confirmed")
     capacity = effective_capacity(session)
@@ -115,28 +112,17 @@ def register(session_id: int, data: dict) -> tuple[Registration, bool]:
     if confirmed < capacity:
         registration.status, registration.confirmed_at = "confirmed", now
     elif now >= promotion_closes_at(session):
-        db.session.rollback()
         raise Conflict({"session": str(_l("This session is full."))})
     else:
         top = db.session.scalar(db.select(func.max(Registration.waitlist_rank)).where(Registration.session_id == session.id))
         registration.status, registration.waitlist_rank = "waitlisted", (top or 0) + 1
     db.session.add(registration)
-    try:
-        db.session.flush()
-        _recount(session)
-        if registration.status == "confirmed":
-            enqueue("confirmation", registration)
-        else:
-            enqueue("waitlisted", registration, position=waitlist_position(registration))
-        db.session.commit()
-    except IntegrityError:  # the unique index, if two writers ever got past the lock
-        db.session.rollback()
-        found = db.session.scalar(db.select(Registration).where(
-            Registration.session_id == session_id, Registration.email_key == cleaned["email_key"],
-            Registration.status != "cancelled"))
-        if found is None:
-            raise
-        return found, False
+    db.session.flush()  # the unique index refuses a second active registration, should two ever pass the lock
+    _recount(session)
+    if registration.status == "confirmed":
+        enqueue("confirmation", registration)
+    else:
+        enqueue("waitlisted", registration, position=waitlist_position(registration))
     return registration, True
 
 
@@ -174,7 +160,6 @@ def cancel_registration(token: str) -> Registration:
             enqueue("unregistered", registration, remove_from_calendar=was_confirmed)
         promote_waiting(session, now)
         _recount(session)
-    db.session.commit()
     return registration
 
 
@@ -205,7 +190,7 @@ def active_registrations(session: Session) -> list[Registration]:
 def on_session_changed(session: Session, changes: set[str]) -> None:
     """Inside the calendar's transaction: promote on a larger capacity, tell everyone of a change."""
     if "capacity" in changes:
-        lock_session(session.id, fresh=False)
+        lock_session(session.id)
         promote_waiting(session)
         _recount(session)
     if "cancelled" in changes:
@@ -232,16 +217,20 @@ def answer_survey(token: str, rating: int, comment: str) -> SurveyAnswer:
         errors["rating"] = _l("The survey opens when the session has started.")
     if errors:
         raise ValidationError({k: str(v) for k, v in errors.items()})
-    answer = db.session.scalar(db.select(SurveyAnswer).where(SurveyAnswer.registration_id == registration.id))
+    values = dict(rating=rating, comment=(comment or "").strip(), updated_at=utcnow())
+    query = db.select(SurveyAnswer).where(SurveyAnswer.registration_id == registration.id)
+    answer = db.session.scalar(query)
     if answer is None:
-        answer = SurveyAnswer(registration_id=registration.id, session_id=registration.session_id)
-        db.session.add(answer)
-    answer.rating, answer.comment, answer.updated_at = rating, (comment or "").strip(), utcnow()
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same link answered twice at once: keep the first
-        db.session.rollback()
-        answer = db.session.scalar(db.select(SurveyAnswer).where(SurveyAnswer.registration_id == registration.id))
+        try:
+            with db.session.begin_nested():
+                answer = SurveyAnswer(registration_id=registration.id, session_id=registration.session_id, **values)
+                db.session.add(answer)
+            return answer
+        except IntegrityError:  # the same link answered twice at once: correct the first answer
+            answer = db.session.scalar(query)
+    for name, value in values.items():
+        setattr(answer, name, value)
+    db.session.flush()
     return answer
 
 
@@ -265,11 +254,9 @@ def promote_by_hand(registration_id: int) -> Registration:
         problem = Conflict({"capacity": str(_l(
             "No seat is free: raise the session's capacity first, then move this person from the waiting list."))})
     if problem is not None:
-        db.session.rollback()
         raise problem
     registration.status, registration.confirmed_at, registration.updated_at = "confirmed", now, now
     db.session.flush()
     _recount(session)
     enqueue("promotion", registration)
-    db.session.commit()
     return registration

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, g, render_template
 
+from app.database import unit_of_work
 from app.errors import DomainError
 from app.messages.services import links, session_details
 from app.messages.invitation import personal_calendar
@@ -37,7 +38,8 @@ def cancel(token: str):
     registration = _registration(token)
     form = CancelForm()
     if form.validate_on_submit() and registration.status != "cancelled":
-        registration = services.cancel_registration(token)
+        with unit_of_work():
+            registration = services.cancel_registration(token)
         return _page("registrations/cancelled.html", registration)
     return _page("registrations/cancel.html", registration, form=form)
 
@@ -49,7 +51,8 @@ def survey(token: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.answer_survey(token, form.rating.data, form.comment.data or "")
+            with unit_of_work():
+                services.answer_survey(token, form.rating.data, form.comment.data or "")
             return _page("registrations/survey.html", registration, form=None, thanks=True)
         except DomainError as exc:
             error = next(iter(exc.errors.values()))

@@ -10,10 +10,9 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from app.calendar import services as calendar
-from app.calendar.models import FORMATS, Activity, Room, Session, Venue
-from app.errors import NotFound, ValidationError
+from app.calendar.models import Activity, Room, Session, Venue
+from app.errors import NotFound
 from app.extensions import db
-from app.locking import lock_session
 from app.messages.models import STATUSES, OutboxMessage
 from app.registrations.models import Registration
 from app.timeutil import BRUSSELS, local_day_bounds
@@ -69,54 +68,24 @@ def series_sessions(series_id: int) -> dict[date, Session]:
 
 def edit_session(session_id: int, *, start: datetime, end: datetime, format: str, venue: Venue | None,
                  room: Room | None, capacity) -> Session:
-    """Change time, place and seats of one session through the calendar services, or nothing at all.
+    """Change time, place and seats of one session through the calendar services, under the session's
+    lock until the commit, so no registration slips in between; an error in either leaves nothing changed.
 
     A capacity below the confirmed registrations is refused: seats are never taken from people.
     """
-    session = lock_session(session_id)
+    session = calendar.lock_session(session_id)
     if session is None:
-        db.session.rollback()
         raise NotFound({"session": str(_l("This session does not exist."))})
-    errors = _precheck(session, start, end, format, venue, room, capacity)
-    if errors:
-        db.session.rollback()
-        raise ValidationError({k: str(v) for k, v in errors.items()})
     place = dict(format=format, venue=venue, room=room, capacity=capacity)
-    try:
-        if (start, end) == (session.start_at, session.end_at):
-            calendar.update_session(session, **place)
-        elif _free_at_present_time(session, format, room):
-            calendar.update_session(session, **place)  # runs under the lock taken above
-            calendar.reschedule_session(session, start, end)
-        else:  # the new room is busy now but free at the new time: move first
-            calendar.reschedule_session(session, start, end)
-            calendar.update_session(session, **place)
-    except ValidationError:
-        db.session.rollback()
-        raise
+    if (start, end) == (session.start_at, session.end_at):
+        calendar.update_session(session, **place)
+    elif _free_at_present_time(session, format, room):
+        calendar.update_session(session, **place)
+        calendar.reschedule_session(session, start, end)
+    else:  # the new room is busy now but free at the new time: move first
+        calendar.reschedule_session(session, start, end)
+        calendar.update_session(session, **place)
     return session
-
-
-def _precheck(session, start, end, format, venue, room, capacity) -> dict:
-    """Everything the two services will check, on the final state, so that neither fails halfway."""
-    errors: dict = {}
-    if not isinstance(capacity, int) or not 1 <= capacity <= calendar.MAX_CAPACITY:
-        errors["capacity"] = _l("The capacity must be a whole number from 1 to 10000.")
-    elif capacity < session.confirmed_count:
-        errors["capacity"] = _l(
-            "%(num)d people are confirmed: the capacity cannot go below that. Cancel registrations first.",
-            num=session.confirmed_count)
-    if format not in FORMATS:
-        errors["format"] = _l("Choose face-to-face, online or hybrid.")
-    elif format != "online" and venue is None:
-        errors["venue"] = _l("A face-to-face or hybrid session needs a venue.")
-    elif room is not None and venue is not None and room.venue_id != venue.id:
-        errors["room"] = _l("This room is not in the chosen venue.")
-    if start.tzinfo is None or end <= start or end - start > timedelta(hours=24):
-        errors["duration_minutes"] = _l("The duration must be from 1 minute to 24 hours.")
-    if format != "online" and session.status == "scheduled":
-        calendar.check_room_free(errors, room, [(start, end)], exclude_session=session.id)
-    return errors
 
 
 def _free_at_present_time(session: Session, format: str, room: Room | None) -> bool:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from app.accounts.access import require
 from app.calendar.activities import create_activity, update_activity
 from app.calendar.models import LANGS, Activity, Audience, Partner, Theme
+from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
 from app.staff import bp
@@ -58,9 +59,9 @@ def _save(form: ActivityForm, activity: Activity | None):
     problems = []
     if form.validate_on_submit():
         try:
-            saved = create_activity(_values(form)) if activity is None else update_activity(activity, _values(form))
+            with unit_of_work():
+                saved = create_activity(_values(form)) if activity is None else update_activity(activity, _values(form))
         except ValidationError as exc:
-            db.session.rollback()
             problems = attach_errors(form, exc.errors)
         else:
             flash(_("The activity is saved."), "success")

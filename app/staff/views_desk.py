@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from app.accounts.access import require
 from app.errors import DomainError, ValidationError
+from app.database import unit_of_work
 from app.extensions import db
 from app.registrations.models import Registration
 from app.registrations.services import cancel_registration, promote_by_hand, register
@@ -29,7 +30,8 @@ def desk_register(session_id: int):
         data = {name: getattr(form, name).data or None for name in ("name", "email", "language", "audience", "postcode")}
         data.update(consent=bool(form.agreed.data), channel=form.channel.data)
         try:
-            registration, created = register(found.id, data)
+            with unit_of_work():
+                registration, created = register(found.id, data)
         except ValidationError as exc:
             problems = attach_errors(form, exc.errors, {"consent": "agreed"})
         except DomainError as exc:
@@ -43,7 +45,6 @@ def desk_register(session_id: int):
                 flash(_("The session is full: %(name)s is on the waiting list and is told so.", name=registration.name),
                       "success")
             return _back(found.id)
-        db.session.rollback()
         found = load_session(session_id)
     return session_page(found, desk=form, status=422, problems=problems)
 
@@ -62,9 +63,9 @@ def _act(session_id: int, registration_id: int, action: str, work):
     if not ActionForm().validate_on_submit():
         return session_page(found, status=400, problems=[_("The form has expired. Please try again.")])
     try:
-        message = work(registration)
+        with unit_of_work():
+            message = work(registration)
     except DomainError as exc:
-        db.session.rollback()
         return session_page(load_session(session_id), status=exc.status if exc.status != 404 else 409,
                             problems=list(exc.errors.values()))
     flash(message, "success")

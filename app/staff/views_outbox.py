@@ -5,6 +5,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from app.accounts.access import require
+from app.database import unit_of_work
 from app.messages.delivery import retry_now
 from app.messages.models import STATUSES, OutboxMessage
 from app.accounts.services import ACCOUNT_KINDS
@@ -42,7 +43,8 @@ def outbox_retry(message_id: int):
     if not ActionForm().validate_on_submit():
         flash(_("The form has expired. Please try again."), "error")
     elif message.status in ("queued", "failed"):
-        retry_now(message.id)
+        with unit_of_work():
+            retry_now(message.id)
         flash(_("The message will be sent at the next round of the mail job."), "success")
     else:
         flash(_("This message is being sent or was sent already."), "info")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from app.accounts.access import require
 from app.calendar import services as calendar
 from app.calendar.models import DELIVERY_LANGUAGES, Activity, Series
+from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
 from app.staff import bp
@@ -71,9 +72,9 @@ def series_new():
         errors = _preview_problems(values) if activity else {"activity": _("Choose an activity.")}
         if not errors and form.confirm.data:
             try:
-                series = calendar.create_series(activity, **values)
+                with unit_of_work():
+                    series = calendar.create_series(activity, **values)
             except ValidationError as exc:
-                db.session.rollback()
                 errors = exc.errors
             else:
                 flash(_("The series is created: %(num)d sessions.", num=len(series_sessions(series.id))), "success")
@@ -115,10 +116,10 @@ def series_edit(series_id: int):
     _choices(form)
     if form.validate_on_submit():
         try:
-            calendar.update_series(found, **_values(form))
+            with unit_of_work():
+                calendar.update_series(found, **_values(form))
         except ValidationError as exc:
-            db.session.rollback()
-            return _page(found, form, 422, attach_errors(form, exc.errors))
+                return _page(found, form, 422, attach_errors(form, exc.errors))
         flash(_("The series is changed; its future sessions follow, except those edited by hand."), "success")
         return redirect(url_for("staff.series", series_id=found.id), 303)
     return _page(found, form, 422)
@@ -131,9 +132,9 @@ def _occurrence_action(series_id: int, form, act):
         messages = [m for field in form for m in field.errors] or [_("The form has expired. Please try again.")]
         return _page(found, status=422, problems=messages)
     try:
-        act(found, form)
+        with unit_of_work():
+            act(found, form)
     except ValidationError as exc:
-        db.session.rollback()
         return _page(db.session.get(Series, series_id), status=422, problems=list(exc.errors.values()))
     return redirect(url_for("staff.series", series_id=series_id) + f"#d{form.day.data.isoformat()}", 303)
 

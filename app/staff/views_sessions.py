@@ -8,6 +8,7 @@ from app.accounts.access import require
 from app.calendar import services as calendar
 from app.calendar.models import DELIVERY_LANGUAGES, Activity, Session
 from app.calendar.queries import filter_choices
+from app.database import unit_of_work
 from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.videorooms.services import room_of
@@ -47,10 +48,11 @@ def session_new():
             form.duration_minutes.data = form.duration_minutes.data or activity.default_duration_minutes
             venue, room = venue_and_room(form.venue.data, form.room.data)
             try:
-                created = calendar.create_session(activity, *_start(form), form.format.data, venue=venue, room=room,
-                                                  capacity=form.capacity.data, language=form.language.data or None)
+                with unit_of_work():
+                    created = calendar.create_session(activity, *_start(form), form.format.data, venue=venue,
+                                                      room=room, capacity=form.capacity.data,
+                                                      language=form.language.data or None)
             except ValidationError as exc:
-                db.session.rollback()
                 problems = attach_errors(form, exc.errors, ALIASES)
             else:
                 flash(_("The session is created."), "success")
@@ -97,10 +99,10 @@ def session_edit(session_id: int):
     if form.validate_on_submit():
         venue, room = venue_and_room(form.venue.data, form.room.data)
         try:
-            edit_session(found.id, start=_start(form)[0], end=_start(form)[1], format=form.format.data,
-                         venue=venue, room=room, capacity=form.capacity.data)
+            with unit_of_work():
+                edit_session(found.id, start=_start(form)[0], end=_start(form)[1], format=form.format.data,
+                             venue=venue, room=room, capacity=form.capacity.data)
         except DomainError as exc:
-            db.session.rollback()
             problems = attach_errors(form, exc.errors, ALIASES)
         else:
             flash(_("The session is changed; people registered are told."), "success")
@@ -124,7 +126,8 @@ def session_cancel(session_id: int):
         flash(_("This session is already cancelled."), "info")
         return redirect(url_for("staff.session", session_id=found.id), 303)
     if form.validate_on_submit():
-        calendar.cancel_session(found, form.reason.data.strip())
+        with unit_of_work():
+            calendar.cancel_session(found, form.reason.data.strip())
         flash(_("The session is cancelled; everyone registered is told."), "success")
         return redirect(url_for("staff.session", session_id=found.id), 303)
     return render_template("staff/session_cancel.html", s=found, form=form), 422 if form.is_submitted() else 200

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import or_
 
 from app.calendar.models import Session
+from app.database import lock_rows, unit_of_work
 from app.extensions import db
 from app.integrations.registry import FALLBACK, PROVIDERS, is_configured, provider_for
 from app.integrations.rooms import MeetingRoom, PermanentRoomError, RoomError, TemporaryRoomError, ensure_room
@@ -71,7 +72,7 @@ def choose_provider(session: Session, provider: str) -> VideoRoom:
     room.provider, room.chosen_by_staff = provider, True
     if room.wanted:
         room.state, room.version, room.next_attempt_at = "pending", room.version + 1, utcnow()
-    db.session.commit()
+    db.session.flush()
     return room
 
 
@@ -84,23 +85,15 @@ def _due(now: datetime):
 
 
 def _claim(now: datetime, session_ids: list[int] | None, limit: int) -> list[tuple[int, int]]:
-    """(room id, version) of due rooms, leased to this process (SKIP LOCKED on PostgreSQL)."""
-    from app.locking import begin_write
-
-    db.session.rollback()
+    """(room id, version) of due rooms, leased to this process (SKIP LOCKED on PostgreSQL); committed."""
     query = db.select(VideoRoom).where(_due(now)).order_by(VideoRoom.next_attempt_at, VideoRoom.id).limit(limit)
     if session_ids is not None:
         query = query.where(VideoRoom.session_id.in_(session_ids))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    else:
-        begin_write()
-    rooms = list(db.session.scalars(query))
-    for room in rooms:
-        room.lease_until = now + LEASE
-    claimed = [(room.id, room.version) for room in rooms]
-    db.session.commit()
-    return claimed
+    with unit_of_work():
+        rooms = lock_rows(query, skip_locked=True)
+        for room in rooms:
+            room.lease_until = now + LEASE
+        return [(room.id, room.version) for room in rooms]
 
 
 def sync_due(now: datetime | None = None, session_ids: list[int] | None = None, limit: int = 20,
@@ -121,41 +114,42 @@ def sync_due(now: datetime | None = None, session_ids: list[int] | None = None, 
 
 
 def _sync_one(room_id: int, version: int, timeout: float | None, now: datetime) -> str:
-    room = db.session.get(VideoRoom, room_id)
-    session = room.session
-    title = session.activity.localized("title", "fr")
-    start, end, wanted = session.start_at, session.end_at, room.wanted
+    """One room brought in line: read it, call the provider with no transaction open, store the outcome."""
+    with unit_of_work():  # a short read: no transaction stays open during the calls
+        room = db.session.get(VideoRoom, room_id)
+        session = room.session
+        title = session.activity.localized("title", "fr")
+        key, provider, start, end, wanted = room.key, room.provider, session.start_at, session.end_at, room.wanted
+        found = dict(external_provider=room.external_provider, external_id=room.external_id,
+                     join_url=room.join_url, host_url=room.host_url, extra=room.extra,
+                     made_for_start=room.made_for_start, made_for_end=room.made_for_end)
     config = dict(current_app.config)
     if timeout is not None:
         config["ROOMS_HTTP_TIMEOUT"] = timeout
-    found = dict(external_provider=room.external_provider, external_id=room.external_id,
-                 join_url=room.join_url, host_url=room.host_url, extra=room.extra,
-                 made_for_start=room.made_for_start, made_for_end=room.made_for_end)
-    db.session.commit()  # no transaction stays open during the calls
     outcome, error, retry_after = "ready" if wanted else "absent", "", None
     try:
-        found = _apply(room.key, room.provider, wanted, found, start, end, title, config)
+        found = _apply(key, provider, wanted, found, start, end, title, config)
     except TemporaryRoomError as exc:
         outcome, error, retry_after = "retry", exc.reason, getattr(exc, "retry_after", None)
     except (PermanentRoomError, RoomError) as exc:
         outcome, error = "failed", exc.reason
-    room = db.session.get(VideoRoom, room_id, populate_existing=True)
-    for name, value in found.items():
-        setattr(room, name, value)
-    room.lease_until, room.last_error = None, error[:500]
-    if outcome == "retry":
-        room.attempts += 1
-        delay = min(timedelta(seconds=30 * 2 ** (room.attempts - 1)), MAX_DELAY)
-        if retry_after:
-            delay = max(delay, timedelta(seconds=float(retry_after)))
-        room.state, room.next_attempt_at = "pending", max(now, utcnow()) + delay
-    elif room.version != version:  # the session changed meanwhile: another pass at once
-        room.state, room.next_attempt_at = "pending", utcnow()
-    else:
-        room.state = "failed" if outcome == "failed" else outcome
-    if room.state == "ready" and room.host_url:
-        tell_hosts(room)
-    db.session.commit()
+    with unit_of_work():
+        room = db.session.get(VideoRoom, room_id, populate_existing=True)
+        for name, value in found.items():
+            setattr(room, name, value)
+        room.lease_until, room.last_error = None, error[:500]
+        if outcome == "retry":
+            room.attempts += 1
+            delay = min(timedelta(seconds=30 * 2 ** (room.attempts - 1)), MAX_DELAY)
+            if retry_after:
+                delay = max(delay, timedelta(seconds=float(retry_after)))
+            room.state, room.next_attempt_at = "pending", max(now, utcnow()) + delay
+        elif room.version != version:  # the session changed meanwhile: another pass at once
+            room.state, room.next_attempt_at = "pending", utcnow()
+        else:
+            room.state = "failed" if outcome == "failed" else outcome
+        if room.state == "ready" and room.host_url:
+            tell_hosts(room)
     return outcome
 
 
@@ -187,7 +181,7 @@ def ask_again_now(session: Session) -> None:
     room = room_of(session)
     if room is not None and room.state in ("pending", "failed"):
         room.state, room.next_attempt_at, room.lease_until = "pending", utcnow(), None
-        db.session.commit()
+        db.session.flush()
 
 
 def pending_rooms() -> list[VideoRoom]:

@@ -9,12 +9,11 @@ from flask_babel import gettext as _
 from app.accounts.access import require
 from app.calendar.models import Session
 from app.errors import ValidationError
-from app.integrations.registry import LABELS as PROVIDER_LABELS
 from app.attendance.services import record_join
+from app.database import unit_of_work
 from app.extensions import db
 from app.registrations.services import find_by_token
 from app.timeutil import utcnow
-from app.videorooms.models import JoinEvent
 from app.videorooms.services import ask_again_now, choose_provider, room_of, sync_due
 from app.web.urls import LANG_PREFIX, speaks_language
 
@@ -27,15 +26,16 @@ def staff_room(session_id: int):
     """Staff choose the provider of one session's room, or ask the provider again now."""
     require("plan")
     session = db.get_or_404(Session, session_id)
-    if request.form.get("action") == "provider":
-        try:
-            choose_provider(session, request.form.get("provider", ""))
-        except ValidationError:
-            flash(_("Choose Jitsi Meet, Whereby or Google Meet."), "error")
-            return redirect(url_for("staff.session", session_id=session_id), 303)
-    else:
-        ask_again_now(session)
-    sync_due(session_ids=[session_id], timeout=5)
+    try:
+        with unit_of_work():
+            if request.form.get("action") == "provider":
+                choose_provider(session, request.form.get("provider", ""))
+            else:
+                ask_again_now(session)
+    except ValidationError:
+        flash(_("Choose Jitsi Meet, Whereby or Google Meet."), "error")
+        return redirect(url_for("staff.session", session_id=session_id), 303)
+    sync_due(session_ids=[session_id], timeout=5)  # once stored, the provider is asked at once
     room = room_of(session)
     if room is not None and room.state == "ready":
         flash(_("The videoconference room is ready."), "success")
@@ -67,9 +67,8 @@ def join(token: str):
     elif room is None or room.state != "ready" or not room.join_url:
         state = "preparing"
     else:
-        db.session.add(JoinEvent(registration_id=registration.id, session_id=session.id, at=now))
-        db.session.commit()
-        record_join(registration)  # present, unless a host already said otherwise (commits)
+        with unit_of_work():
+            record_join(registration)  # present, unless a host already said otherwise
         return redirect(room.join_url, 303)
     status = 200 if state in ("not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
     return render_template("videorooms/join.html", state=state, r=registration, s=session, opens_at=opens_at), status

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.integrations.registry import LABELS as PROVIDER_NAMES
+
 FORMAT_LABELS = {
     "face_to_face": _l("Face-to-face"),
     "online": _l("Online"),
@@ -28,4 +30,4 @@ CHANNEL_LABELS = {
 MESSAGE_STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}
 
 # Videoconference services by their own names.
-PROVIDER_LABELS = {"jitsi": "Jitsi Meet", "whereby": "Whereby", "google_meet": "Google Meet"}
+PROVIDER_LABELS = PROVIDER_NAMES  # the providers name themselves

@@ -1,0 +1,48 @@
+"""Registrations racing a coordinator's edits, from several processes on PostgreSQL: the session's lock
+holds through the whole edit (time and seats), so the session is never overfilled."""
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timedelta
+from multiprocessing import get_context
+
+import pytest
+
+from app.calendar import services as calendar
+from app.database import unit_of_work
+from app.extensions import db
+from app.registrations.models import Registration
+from app.timeutil import UTC
+from tests import factories as f
+from tests.concurrency import edit_seats_and_time, register_people
+
+pytestmark = [pytest.mark.slow, pytest.mark.committed]
+
+
+@pytest.fixture
+def postgres_only(database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrency is tested against PostgreSQL, with several processes")
+
+
+def test_registrations_racing_a_staff_edit_never_overfill_the_session(postgres_only, database_url):
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=6)
+    with unit_of_work():
+        session = calendar.create_session(f.activity(), start, start + timedelta(hours=2), "online", capacity=40)
+    session_id = session.id
+    people = [[f"p{w}-{n}@example.be" for n in range(25)] for w in range(3)]
+    begin = time.time() + 3  # every process has built its app by then
+    with ProcessPoolExecutor(max_workers=4, mp_context=get_context("spawn")) as pool:
+        registering = [pool.submit(register_people, database_url, session_id, emails, begin) for emails in people]
+        editing = pool.submit(edit_seats_and_time, database_url, session_id, 40, begin)
+        statuses = [s for job in registering for s in job.result(timeout=240)]
+        edits = editing.result(timeout=240)
+    db.session.expire_all()
+    session = db.session.get(type(session), session_id)
+    confirmed = db.session.scalar(db.select(db.func.count(Registration.id)).where(
+        Registration.session_id == session_id, Registration.status == "confirmed"))
+    waiting = db.session.scalar(db.select(db.func.count(Registration.id)).where(
+        Registration.session_id == session_id, Registration.status == "waitlisted"))
+    assert edits["changed"] > 0 and statuses.count("confirmed") > 0 and statuses.count("waitlisted") > 0
+    assert confirmed <= session.capacity, f"overfilled: {confirmed} confirmed for {session.capacity} seats"
+    assert (confirmed, waiting) == (session.confirmed_count, session.waitlisted_count)
+    assert confirmed + waiting == 75
