@@ -15,6 +15,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.calendar import services as calendar
+from app.database import unit_of_work
 from app.timeutil import local_today
 from tests import factories as f
 
@@ -29,12 +30,13 @@ def seed() -> list[int]:
     school = f.activity("pto", schools_only=True)
     hall = f.venue()
     made = []
-    for n, (activity, fmt) in enumerate([(cv, "online"), (cv, "face_to_face"), (nl, "hybrid"), (cv, "online"),
-                                         (school, "face_to_face")]):
-        start = f.local(*(today + timedelta(days=n + 1)).timetuple()[:3], 14)
-        place = {} if fmt == "online" else {"venue": hall, "room": hall.rooms[0]}
-        made.append(calendar.create_session(activity, start, start + timedelta(hours=2), fmt, **place))
-    calendar.cancel_session(made[3], reason="Closure")
+    with unit_of_work():  # committed: the live server reads it
+        for n, (activity, fmt) in enumerate([(cv, "online"), (cv, "face_to_face"), (nl, "hybrid"), (cv, "online"),
+                                             (school, "face_to_face")]):
+            start = f.local(*(today + timedelta(days=n + 1)).timetuple()[:3], 14)
+            place = {} if fmt == "online" else {"venue": hall, "room": hall.rooms[0]}
+            made.append(calendar.create_session(activity, start, start + timedelta(hours=2), fmt, **place))
+        calendar.cancel_session(made[3], reason="Closure")
     return [s.id for s in made]
 
 
@@ -87,6 +89,8 @@ def api_schema(live_server):
 lazy_schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+# The live server comes through the schema fixture, loaded during the test: committed mode is asked here.
+@pytest.mark.committed
 @settings(max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @lazy_schema.parametrize()
 def test_api_keeps_its_description(case):

@@ -8,6 +8,7 @@ from flask_login.utils import _create_identifier
 
 from app.accounts.models import User
 from app.calendar import services as calendar
+from app.database import unit_of_work
 from app.extensions import db
 from app.registrations.services import register
 from app.timeutil import local_today
@@ -47,10 +48,12 @@ def world() -> dict:
     act_a = f.activity("cv-a", organiser="actiris")
     act_b = f.activity("nl-b", organiser="vdab-brussel", language="nl")
     act_ab = f.activity("shared", organiser="vdab-brussel", cohosts=("actiris",))
-    sess_a = calendar.create_session(act_a, start, start + timedelta(hours=2), "face_to_face", venue=place,
-                                     room=place.rooms[0], capacity=2)
-    sess_b = calendar.create_session(act_b, start, start + timedelta(hours=2), "online", capacity=5)
-    sess_ab = calendar.create_session(act_ab, start + timedelta(days=1), start + timedelta(days=1, hours=2), "online")
+    with unit_of_work():  # committed for the live server; a savepoint inside a rolled-back test
+        sess_a = calendar.create_session(act_a, start, start + timedelta(hours=2), "face_to_face", venue=place,
+                                         room=place.rooms[0], capacity=2)
+        sess_b = calendar.create_session(act_b, start, start + timedelta(hours=2), "online", capacity=5)
+        sess_ab = calendar.create_session(act_ab, start + timedelta(days=1), start + timedelta(days=1, hours=2),
+                                          "online")
     return {
         "a": a, "b": b, "venue": place, "act_a": act_a, "act_b": act_b, "act_ab": act_ab,
         "sess_a": sess_a, "sess_b": sess_b, "sess_ab": sess_ab, "start": start,
@@ -64,4 +67,5 @@ def world() -> dict:
 
 def person(session, name: str, email: str, language: str = "fr", **extra):
     data = dict(name=name, email=email, language=language, consent=True, **extra)
-    return register(session.id, data)[0]
+    with unit_of_work():
+        return register(session.id, data)[0]

@@ -8,13 +8,14 @@ from multiprocessing import get_context
 import pytest
 
 from app.calendar import services as calendar
+from app.database import unit_of_work
 from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import UTC
 from tests import factories as f
 from tests.rush import call, fire_together, gunicorn
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.committed]  # gunicorn workers read committed data
 
 PEOPLE = 220
 PROCESSES = 4
@@ -29,7 +30,9 @@ def postgres_only(database_url):
 
 def test_rush_of_simultaneous_registrations(postgres_only, database_url):
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
-    session = calendar.create_session(f.activity(), start, start + timedelta(hours=2), "online", capacity=20)
+    activity = f.activity()
+    with unit_of_work():
+        session = calendar.create_session(activity, start, start + timedelta(hours=2), "online", capacity=20)
     session_id = session.id
     people = [{"name": f"Person {n}", "email": f"person{n}@example.be", "language": "fr", "consent": True}
               for n in range(PEOPLE)]

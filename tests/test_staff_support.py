@@ -8,6 +8,7 @@ from flask_login.utils import _create_identifier
 
 from app.accounts.models import User
 from app.calendar import services as calendar
+from app.database import unit_of_work
 from app.extensions import db
 from app.messages.models import OutboxMessage
 from app.timeutil import local_today
@@ -57,8 +58,9 @@ def one_session(capacity: int = 2, days: int = 3, **kw):
     place = f.venue(rooms=("Salle 1", "Salle 2"))
     act = kw.pop("activity", None) or f.activity(kw.pop("slug", "cv"))
     start = soon(days)
-    return calendar.create_session(act, start, start + timedelta(hours=2), "face_to_face", venue=place,
-                                   room=place.rooms[0], capacity=capacity, **kw)
+    with unit_of_work():  # committed for the live server; a savepoint inside a rolled-back test
+        return calendar.create_session(act, start, start + timedelta(hours=2), "face_to_face", venue=place,
+                                       room=place.rooms[0], capacity=capacity, **kw)
 
 
 def outbox(kind: str | None = None) -> list[OutboxMessage]:

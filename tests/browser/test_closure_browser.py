@@ -11,6 +11,7 @@ from app.accounts.services import create_user
 from app.calendar import services
 from app.calendar.models import Session
 from app.closures.models import Closure
+from app.database import unit_of_work
 from app.extensions import db
 from app.registrations.services import register
 from app.timeutil import local_today
@@ -49,18 +50,19 @@ def planned():
         return services.create_session(f.activity(slug), start, start + timedelta(hours=2), fmt, venue=place,
                                        room=place.rooms[0], capacity=capacity)
 
-    sessions = {
-        "cv": at(first, 10, "cv", "face_to_face", cite, capacity=1),
-        "interview": at(last, 14, "interview", "hybrid", cite),
-        "later": at(first + timedelta(days=10), 10, "later", "face_to_face", cite),
-        "elsewhere": at(first, 10, "elsewhere", "face_to_face", other),
-    }
-    for session, name, email, lang in [(sessions["cv"], "Amina Haddad", "amina@example.be", "fr"),
-                                       (sessions["cv"], "Bert Janssens", "bert@example.be", "nl"),
-                                       (sessions["interview"], "Chloé Dubois", "chloe@example.be", "en"),
-                                       (sessions["later"], "Dirk Maes", "dirk@example.be", "nl")]:
-        register(session.id, {"name": name, "email": email, "language": lang, "consent": True})
-    create_user("coordinator@example.be", "Coordinator Cleo", "coordinator", password=PASSWORD)
+    with unit_of_work():  # committed: the live server reads it
+        sessions = {
+            "cv": at(first, 10, "cv", "face_to_face", cite, capacity=1),
+            "interview": at(last, 14, "interview", "hybrid", cite),
+            "later": at(first + timedelta(days=10), 10, "later", "face_to_face", cite),
+            "elsewhere": at(first, 10, "elsewhere", "face_to_face", other),
+        }
+        for session, name, email, lang in [(sessions["cv"], "Amina Haddad", "amina@example.be", "fr"),
+                                           (sessions["cv"], "Bert Janssens", "bert@example.be", "nl"),
+                                           (sessions["interview"], "Chloé Dubois", "chloe@example.be", "en"),
+                                           (sessions["later"], "Dirk Maes", "dirk@example.be", "nl")]:
+            register(session.id, {"name": name, "email": email, "language": lang, "consent": True})
+        create_user("coordinator@example.be", "Coordinator Cleo", "coordinator", password=PASSWORD)
     query = f"from={first.isoformat()}&to={(first + timedelta(days=14)).isoformat()}&week={first.isoformat()}"
     return {"first": first, "last": last, "venue": cite, "query": query,
             "ids": {key: s.id for key, s in sessions.items()}}

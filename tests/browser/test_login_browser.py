@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from app.database import unit_of_work
 from tests.test_accounts_helpers import PASSWORD, make_users
 from tests.test_translations import ensure_compiled
 from tests.browser.support import AXE, MARKS
@@ -38,7 +39,8 @@ def _readable(violations: list[dict]) -> str:
 
 
 def test_log_in_see_the_back_office_and_log_out(page, live_server):
-    make_users()
+    with unit_of_work():  # committed: the live server reads it
+        make_users()
     page.goto(f"{live_server}/en/account/")
     assert "/en/account/login?next=" in page.url  # anonymous: to the login page, and back afterwards
     page.get_by_label("E-mail address").fill("Admin@Example.be")
@@ -76,7 +78,8 @@ def test_no_accessibility_violation_on_the_login_page_with_its_errors(page, live
 
 
 def test_no_accessibility_violation_on_the_accounts_page(page, live_server):
-    make_users()
+    with unit_of_work():  # committed: the live server reads it
+        make_users()
     page.goto(f"{live_server}/en/account/login")
     page.get_by_label("E-mail address").fill("admin@example.be")
     page.get_by_label("Password").fill(PASSWORD)

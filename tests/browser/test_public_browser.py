@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from app.calendar import services
+from app.database import unit_of_work
 from app.timeutil import local_today
 from tests import factories as f
 from tests.test_translations import ensure_compiled
@@ -34,13 +35,14 @@ def seeded():
     cv = f.activity("cv", language="fr_nl", theme_code="jobsearch", organiser="actiris")
     nurse = f.activity("nurse", language="nl", theme_code="health", audiences=("students",), organiser="leerwinkel")
     start = f.local(day.year, day.month, day.day, 14, 0)
-    cv_session = services.create_session(cv, start, start + timedelta(hours=2), "face_to_face", venue=place,
-                                         room=place.rooms[0])
     nurse_start = start + timedelta(hours=-4)
-    nurse_session = services.create_session(nurse, nurse_start, nurse_start + timedelta(hours=2), "online")
     later = start + timedelta(days=1)
-    cancelled = services.create_session(cv, later, later + timedelta(hours=2), "hybrid", venue=place)
-    services.cancel_session(cancelled, reason="Formatrice malade")
+    with unit_of_work():  # committed: the live server reads it
+        cv_session = services.create_session(cv, start, start + timedelta(hours=2), "face_to_face", venue=place,
+                                             room=place.rooms[0])
+        nurse_session = services.create_session(nurse, nurse_start, nurse_start + timedelta(hours=2), "online")
+        cancelled = services.create_session(cv, later, later + timedelta(hours=2), "hybrid", venue=place)
+        services.cancel_session(cancelled, reason="Formatrice malade")
     query = f"week={day.isoformat()}&from={day.isoformat()}&to={(day + timedelta(days=14)).isoformat()}"
     return {"cv": cv_session, "nurse": nurse_session, "cancelled": cancelled, "query": query}
 

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from app.calendar import services
+from app.database import unit_of_work
 from app.extensions import db
 from app.registrations.models import Registration
 from app.registrations.services import register
@@ -69,10 +70,11 @@ def page(browser):
 def future_session(capacity: int = 12, slug: str = "cv"):
     """A face-to-face session in four days, 14:00 to 16:00 in Brussels."""
     day = local_today() + timedelta(days=4)
-    place = f.venue()
+    place, activity = f.venue(), f.activity(slug)
     start = f.local(day.year, day.month, day.day, 14, 0)
-    return services.create_session(f.activity(slug), start, start + timedelta(hours=2), "face_to_face",
-                                   venue=place, room=place.rooms[0], capacity=capacity)
+    with unit_of_work():  # committed: the live server reads it
+        return services.create_session(activity, start, start + timedelta(hours=2), "face_to_face",
+                                       venue=place, room=place.rooms[0], capacity=capacity)
 
 
 def registrations() -> list[SimpleNamespace]:
@@ -234,8 +236,9 @@ def test_every_message_at_once(page, live_server, lang):
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_a_full_session_offers_the_waiting_list(page, live_server, lang):
-    session = future_session(capacity=1)
-    register(session.id, {"name": "First", "email": "first@example.be", "language": "fr", "consent": True})
+    with unit_of_work():
+        session = future_session(capacity=1)
+        register(session.id, {"name": "First", "email": "first@example.be", "language": "fr", "consent": True})
     words = WORDS[lang]
     page.goto(f"{live_server}/{lang}/sessions/{session.id}")
     form = form_of(page)
@@ -249,10 +252,11 @@ def test_a_full_session_offers_the_waiting_list(page, live_server, lang):
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_the_cancel_link_changes_nothing_until_the_button_is_pressed(page, live_server, lang):
-    session = future_session()
+    with unit_of_work():
+        session = future_session()
+        row, _created = register(session.id, {"name": "Nadia", "email": "nadia@example.be", "language": lang,
+                                              "consent": True})
     words = WORDS[lang]
-    row, _created = register(session.id, {"name": "Nadia", "email": "nadia@example.be", "language": lang,
-                                          "consent": True})
     token = row.token
     for _ in range(2):  # a mail scanner, then the person: opening the link is harmless
         page.goto(f"{live_server}/{lang}/registration/{token}/cancel")
@@ -273,10 +277,11 @@ def test_the_cancel_link_changes_nothing_until_the_button_is_pressed(page, live_
 
 
 def test_the_waiting_list_is_left_through_the_same_link(page, live_server):
-    session = future_session(capacity=1)
-    register(session.id, {"name": "First", "email": "first@example.be", "language": "fr", "consent": True})
-    waiting, _created = register(session.id, {"name": "Second", "email": "second@example.be", "language": "nl",
-                                              "consent": True})
+    with unit_of_work():
+        session = future_session(capacity=1)
+        register(session.id, {"name": "First", "email": "first@example.be", "language": "fr", "consent": True})
+        waiting, _created = register(session.id, {"name": "Second", "email": "second@example.be", "language": "nl",
+                                                  "consent": True})
     page.goto(f"{live_server}/nl/registration/{waiting.token}")
     assert "Second, u staat op de wachtlijst, op plaats 1." in page.locator("main").inner_text()
     href = page.get_by_role("link", name="De wachtlijst verlaten").get_attribute("href")
@@ -307,8 +312,9 @@ def test_no_accessibility_violation_on_the_session_page_and_registration_page(pa
 
 
 def test_no_accessibility_violation_on_the_waiting_list_form(page, live_server):
-    session = future_session(capacity=1)
-    register(session.id, {"name": "First", "email": "first@example.be", "language": "fr", "consent": True})
+    with unit_of_work():
+        session = future_session(capacity=1)
+        register(session.id, {"name": "First", "email": "first@example.be", "language": "fr", "consent": True})
     page.goto(f"{live_server}/fr/sessions/{session.id}")
     assert form_of(page).get_by_role("button", name=WORDS["fr"]["waitlist"]).count() == 1
     assert_accessible(page)

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.calendar.models import Series, Session
+from app.database import unit_of_work
 from app.extensions import db
 from app.registrations.models import Registration
 from app.registrations.services import register
@@ -132,9 +133,10 @@ def test_no_accessibility_violation(logged_in, live_server, what, width):
         if IN_CI:
             pytest.fail(f"{AXE} is missing: run npm ci")
         pytest.skip("axe-core is not installed (npm ci)")
-    session = one_session(capacity=1)
-    register(session.id, dict(name="Ana", email="ana@example.be", language="fr", consent=True))
-    register(session.id, dict(name="Bo", email="bo@example.be", language="nl", consent=True))
+    with unit_of_work():  # committed: the live server reads it
+        session = one_session(capacity=1)
+        register(session.id, dict(name="Ana", email="ana@example.be", language="fr", consent=True))
+        register(session.id, dict(name="Bo", email="bo@example.be", language="nl", consent=True))
     page = logged_in("coordinator", width)
     if what == "week":
         page.goto(f"{live_server}/fr/staff/?week={session.start_at.astimezone(BRUSSELS).date().isoformat()}")
