@@ -36,11 +36,36 @@ def test_confirmed_then_waitlisted_with_links(client, session):
     assert detail["seats_left"] == 0 and detail["waiting_list"] == 1
 
 
-def test_same_person_gets_the_same_registration_and_no_second_message(client, session):
-    token = post(client, session.id, PERSON).get_json()["token"]
-    again = post(client, session.id, {**PERSON, "email": "ANA@example.be"})
-    assert again.status_code == 200 and again.get_json()["token"] == token
-    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 1
+def test_a_repeat_never_gives_the_registration_away_and_sends_the_links_to_the_address(client, session, app,
+                                                                                      monkeypatch):
+    first = post(client, session.id, PERSON)
+    token = first.get_json()["token"]
+    again = post(client, session.id, {**PERSON, "name": "Stranger", "email": "ANA@example.be"})
+    assert again.status_code == first.status_code == 201
+    body = again.get_json()
+    assert set(body) == set(first.get_json())  # the same shape whether or not the address was registered
+    assert body["token"] is None and body["links"] is None and body["status"] == "received"
+    assert token not in again.get_data(as_text=True)
+    assert body["message"] == first.get_json()["message"]
+    (links,) = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "links"))
+    assert links.to_email == "ana@example.be" and links.to_name == "Ana Peeters" and token in links.body_text
+    assert links.language == "nl"  # the owner's language, not the stranger's
+    post(client, session.id, PERSON)  # a third time within the period: no new message
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(OutboxMessage.kind == "links")) == 1
+    monkeypatch.setitem(app.config, "REGISTRATION_LINKS_RESEND_MINUTES", 0)
+    post(client, session.id, PERSON)
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(OutboxMessage.kind == "links")) == 2
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 1
+
+
+def test_the_page_form_never_opens_somebody_elses_registration(client, session):
+    mine = post(client, session.id, PERSON).get_json()
+    response = client.post(f"/fr/sessions/{session.id}", data={
+        "name": "Stranger", "email": "Ana@Example.be", "language": "fr", "consent": "y"})
+    assert response.status_code == 303 and mine["token"] not in response.headers["Location"]
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Vérifiez votre boîte" in page.get_data(as_text=True)
+    assert mine["token"] not in page.get_data(as_text=True)
 
 
 def test_invalid_input_names_every_field_and_stores_nothing(client, session):

@@ -103,8 +103,24 @@ SCHEMAS: dict[str, Any] = {
         "language": LANG_ENUM,
         "links": obj({"view": {"type": "string", "format": "uri"}, "cancel": {"type": "string", "format": "uri"},
                       "ics": {"type": "string", "format": "uri"}}),
-    }, "A registration; the same e-mail address on the same session always gets this one back."),
+    }, "A registration; one per e-mail address and session."),
 }
+_REGISTRATION = SCHEMAS["Registration"]["properties"]
+SCHEMAS["RegistrationAnswer"] = obj({
+    **_REGISTRATION, "message": {**STRING, "description": "Words to show the person, in the language asked."},
+}, "A new registration: its status, place on the waiting list, secret and links.")
+SCHEMAS["RegistrationReceived"] = obj({
+    "status": {"type": "string", "const": "received"},
+    "position": {"type": "null"},
+    "token": {"type": "null"},
+    "session": {"type": "integer", "minimum": 1},
+    "language": LANG_ENUM,
+    "links": {"type": "null"},
+    "message": {**STRING, "description": "Words to show the person, in the language asked."},
+}, "The address was registered for this session already. Nothing changed, and nothing of that registration "
+   "is given to whoever asked: its links went again by e-mail to the address itself (at most once in "
+   "REGISTRATION_LINKS_RESEND_MINUTES). Same status and keys as a new registration, so the answer does not "
+   "tell whether a person is registered.")
 
 
 def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -210,8 +226,10 @@ def registration_paths() -> dict[str, Any]:
             "summary": "Register a person: confirmed while seats are left, else on the waiting list",
             "parameters": [ref("session_id", "parameters"), ref("lang", "parameters")],
             "requestBody": {"required": True, "content": _json_content(ref("RegistrationRequest"))},
-            "responses": {"201": _registration_answer("Registered (see status and position)."),
-                          "200": _registration_answer("This address was already registered: its registration."),
+            "responses": {"201": {"description": "Registered (see status and position), or, for an address "
+                                                 "registered already, received (its links went to that address).",
+                                  "content": _json_content({"oneOf": [ref("RegistrationAnswer"),
+                                                                      ref("RegistrationReceived")]})},
                           **_errors("404", "409", "410", "422", "503")},
         }},
         "/registrations/{token}": {

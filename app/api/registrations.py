@@ -13,9 +13,9 @@ from app.registrations.models import Registration
 from app.web.urls import id_from
 
 
-def registration_json(registration: Registration) -> dict:
+def registration_json(registration: Registration, new: bool = False) -> dict:
     found = links(registration)
-    return {
+    answer = {
         "status": registration.status,
         "position": services.waitlist_position(registration),
         "token": registration.token,
@@ -23,6 +23,21 @@ def registration_json(registration: Registration) -> dict:
         "language": registration.language,
         "links": {"view": found["view"], "cancel": found["cancel"], "ics": found["ics"]},
     }
+    if new:
+        answer["message"] = received_message()
+    return answer
+
+
+def received_message() -> str:
+    """One text for a new registration and a repeated one alike."""
+    return _("We have received your registration and sent its details by e-mail. "
+             "If you were already registered, we have sent your links again.")
+
+
+def repeat_json(session_id: int, language: str) -> dict:
+    """The answer to an address already registered for the session: its links went to that address."""
+    return {"status": "received", "position": None, "token": None, "session": session_id, "language": language,
+            "links": None, "message": received_message()}
 
 
 @bp.post("/sessions/<session_id>/registrations")
@@ -40,10 +55,13 @@ def register(session_id: str):
     data["language"] = data["language"] or lang
     data["channel"] = "api"
     with unit_of_work():
-        registration, created = services.register(id_from(session_id), data)
-        answer = registration_json(registration)  # built before the commit: nothing to reload
+        registration = services.register_or_resend(id_from(session_id), data)
+        # Built before the commit: nothing to reload. The same status and shape whether or not the address
+        # was registered already; only a new registration's own secret comes back to whoever sent it.
+        answer = registration_json(registration, new=True) if registration else repeat_json(
+            id_from(session_id), data["language"])
     response = jsonify(answer)
-    response.status_code = 201 if created else 200
+    response.status_code = 201
     return response
 
 

@@ -15,6 +15,7 @@ def subject(kind: str, title: str) -> str:
         "survey": _("How was it? %(title)s", title=title),
         "full": _("The session is full: %(title)s", title=title),
         "unregistered": _("Registration cancelled: %(title)s", title=title),
+        "links": _("Your registration and its links: %(title)s", title=title),
     }
     return subjects[kind]
 
@@ -44,6 +45,12 @@ def paragraphs(kind: str, position: int | None = None, reason: str = "") -> list
         found = [_("Your registration for this session is cancelled. Thank you for letting us know: "
                    "your seat can go to someone else."),
                  _("You can find other sessions in our calendar.")]
+    elif kind == "links":
+        found = [_("Someone, probably you, asked to register this address again for this session. "
+                   "You were already registered, so nothing has changed: here are your links again.")]
+        found.append(_("You are on the waiting list, in position %(position)s.", position=position) if position
+                     else _("Your seat is booked."))
+        found.append(_("If you did not ask for this, you can ignore this message."))
     elif kind == "full":
         found = [_("The session starts soon and no seat freed up: we could not give you a place this time."),
                  _("You can find other sessions in our calendar.")]

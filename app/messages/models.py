@@ -24,6 +24,7 @@ class Kind(StrEnum):
     SURVEY = "survey"
     FULL = "full"
     UNREGISTERED = "unregistered"
+    LINKS = "links"  # the links again, to someone who registered a second time
     # To the partner users hosting an online session.
     HOST_LINK = "host_link"
     # To a staff or partner account (they carry a sign-in link: staff never read them in the outbox).

@@ -16,7 +16,7 @@ from app.closures.services import closures_ahead
 from app.database import unit_of_work
 from app.errors import DomainError, ValidationError
 from app.public.registration import attach_errors, form_data, registration_form
-from app.registrations.services import register
+from app.registrations.services import register_or_resend
 from app.timeutil import local_today, utcnow
 from app.web.weeks import sessions_by_day, week_start
 
@@ -96,7 +96,9 @@ def session(session_id: int):
         if form.validate_on_submit() and not form.website.data:
             try:
                 with unit_of_work():
-                    registration, _created = register(found.id, form_data(form))
+                    registration = register_or_resend(found.id, form_data(form))
+                if registration is None:  # registered already: the links went to that address, not to this page
+                    return redirect(url_for("public.received", session_id=found.id), 303)
                 return redirect(url_for("registrations.view", token=registration.token, new=1), 303)
             except ValidationError as exc:
                 attach_errors(form, exc.errors)
@@ -113,3 +115,12 @@ def session(session_id: int):
         open_for_registration=found.status == "scheduled" and found.end_at > utcnow(),
         ics_url=url_for("feeds.session_ics", session_id=found.id, lang=g.lang),
     ), status
+
+
+@bp.get("/sessions/<int:session_id>/received")
+def received(session_id: int):
+    """After a registration of an address that was registered already: the same words for anyone."""
+    found = get_public_session(session_id)
+    if found is None:
+        abort(404)
+    return render_template("public/received.html", s=found)

@@ -17,6 +17,7 @@ from app.calendar.services import lock_session
 from app.closures.services import effective_capacity
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
+from app.messages.models import Kind, OutboxMessage
 from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
@@ -124,6 +125,28 @@ def register(session_id: int, data: dict) -> tuple[Registration, bool]:
     else:
         enqueue("waitlisted", registration, position=waitlist_position(registration))
     return registration, True
+
+
+def register_or_resend(session_id: int, data: dict) -> Registration | None:
+    """A registration from the public (page or API): the new registration, or None when the address was
+    registered already. Then its links go again to that address only, never to whoever asked, at most
+    once per REGISTRATION_LINKS_RESEND_MINUTES: the answer never tells a stranger who is registered."""
+    registration, created = register(session_id, data)
+    if created:
+        return registration
+    resend_links(registration)
+    return None
+
+
+def resend_links(registration: Registration) -> OutboxMessage | None:
+    """The links of a registration, by e-mail to its address; None when they went out a moment ago."""
+    since = utcnow() - timedelta(minutes=float(current_app.config.get("REGISTRATION_LINKS_RESEND_MINUTES", 30)))
+    recent = db.session.scalar(db.select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.registration_id == registration.id, OutboxMessage.kind == Kind.LINKS,
+        OutboxMessage.created_at > since))
+    if recent:
+        return None
+    return enqueue(Kind.LINKS, registration, position=waitlist_position(registration))
 
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
