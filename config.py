@@ -44,6 +44,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'workshops.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BASE_URL = (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
+    # The largest request body (bytes): a larger one is refused (413) before it is read.
+    MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(1024 * 1024)))
 
     SMTP_HOST = _env("SMTP_HOST")
     SMTP_PORT = int(_env("SMTP_PORT", "25") or 25)
@@ -84,6 +86,8 @@ class Config:
 
     # Registrations and messages
     WAITLIST_PROMOTION_CUTOFF_HOURS = float(_env("WAITLIST_PROMOTION_CUTOFF_HOURS", "2"))
+    # An address registered again gets its links by e-mail, at most once in this many minutes per session.
+    REGISTRATION_LINKS_RESEND_MINUTES = float(_env("REGISTRATION_LINKS_RESEND_MINUTES", "30"))
     REMINDER_HOURS = float(_env("REMINDER_HOURS", "24"))
     SURVEY_DELAY_HOURS = float(_env("SURVEY_DELAY_HOURS", "1"))
     SESSION_LOCK_TIMEOUT_MS = int(_env("SESSION_LOCK_TIMEOUT_MS", "5000"))

@@ -137,8 +137,19 @@ def lock_rows(query, *, skip_locked: bool = False, busy_field: str = "_", busy_m
             begin_write()
         return list(db.session.scalars(query))
     except OperationalError as exc:
+        if not _lock_timed_out(exc):
+            raise  # the database itself is out of reach: not a matter of waiting for a lock
         message = busy_message or _l("Too many people are changing this at once. Please try again.")
         raise Busy({busy_field: str(message)}) from exc
+
+
+def _lock_timed_out(exc: OperationalError) -> bool:
+    """PostgreSQL's lock_timeout (SQLSTATE 55P03) or SQLite's busy timeout, as opposed to an outage."""
+    if exc.connection_invalidated:
+        return False
+    if getattr(exc.orig, "sqlstate", None) == "55P03":
+        return True
+    return "database is locked" in str(exc.orig)
 
 
 def lock_row(model: type[T], row_id: int, *, busy_field: str = "_", busy_message=None) -> T | None:

@@ -28,9 +28,21 @@ def local_to_utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=BRUSSELS).astimezone(UTC)
 
 
+def exists_locally(day: date, at: time) -> bool:
+    """False for a time the clocks skip in Brussels (02:00–03:00 on the last Sunday of March)."""
+    wall = datetime.combine(day, at)
+    return wall.replace(tzinfo=BRUSSELS).astimezone(UTC).astimezone(BRUSSELS).replace(tzinfo=None) == wall
+
+
+def real_local(value: datetime) -> datetime:
+    """A Brussels time as it really is: one the clocks skip is read as RFC 5545 says, with the offset of
+    before the change, so 02:30 on the day clocks go forward is 03:30 summer time."""
+    return value.astimezone(UTC).astimezone(BRUSSELS)
+
+
 def local_span(day: date, at: time, minutes: int) -> tuple[datetime, datetime]:
     """Start and end in UTC of `minutes` of wall-clock time from `at` on `day` in Brussels."""
-    start_local = datetime.combine(day, at, tzinfo=BRUSSELS)
+    start_local = real_local(datetime.combine(day, at, tzinfo=BRUSSELS))
     end_local = start_local + timedelta(minutes=minutes)  # wall-clock arithmetic
     return start_local.astimezone(UTC), end_local.astimezone(UTC)
 

@@ -245,15 +245,25 @@ def test_wrong_method_is_a_json_405_with_allow(client, method, url):
     assert list(response.get_json()["errors"]) == ["method"]
 
 
-def test_server_error_is_json_without_detail(app):
-    """The real database gone: the API answers a plain JSON 500."""
+def test_database_outage_is_a_translated_json_503(app):
+    """The real database gone: the API answers a JSON 503 in the language asked, with no detail."""
     dialect = db.engine.dialect.name
     url = "postgresql+psycopg://postgres@127.0.0.1:1/nowhere" if dialect == "postgresql" else (
         "sqlite:////nonexistent-directory/nowhere.sqlite")
-    broken = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "BASE_URL": BASE})
+    broken = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "BASE_URL": BASE,
+                         "WTF_CSRF_ENABLED": False})
     response = broken.test_client().get("/api/v1/sessions?lang=en")
-    assert response.status_code == 500 and response.mimetype == "application/json"
-    assert response.get_json() == {"errors": {"server": "Something went wrong on our side. Please try again later."}}
+    assert response.status_code == 503 and response.mimetype == "application/json"
+    assert response.headers["Retry-After"] == "30"
+    assert response.get_json() == {"errors": {"server": "The service is unavailable for a moment; nothing was stored. "
+                                                        "Please try again in a few minutes."}}
+    dutch = broken.test_client().post("/api/v1/sessions/1/registrations?lang=nl", json={
+        "name": "Ana", "email": "ana@example.be", "language": "nl", "consent": True})
+    assert dutch.status_code == 503 and "registering" not in dutch.get_data(as_text=True)
+    page = broken.test_client().get("/nl/")
+    assert page.status_code == 503 and 'lang="nl"' in page.text and "Traceback" not in page.text
+    form = broken.test_client().post("/fr/sessions/1", data={"name": "Ana", "email": "ana@example.be"})
+    assert form.status_code == 503 and 'lang="fr"' in form.text
 
 
 def test_lists_of_filter_values(client, calendar_rows):

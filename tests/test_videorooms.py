@@ -84,7 +84,10 @@ def test_join_link_before_during_and_for_the_waiting_list(client):
     preparing = client.get(f"/join/{confirmed.token}")  # the room follows the new time first
     assert preparing.status_code == 200
     sync_due()
-    inside = client.get(f"/join/{confirmed.token}")
+    scanned = client.get(f"/join/{confirmed.token}")  # a mail scanner opening the link inside the window
+    assert scanned.status_code == 200 and "<button" in scanned.text and room_of(session).join_url not in scanned.text
+    assert db.session.scalar(db.select(db.func.count(JoinEvent.id))) == 0
+    inside = client.post(f"/join/{confirmed.token}")  # the person presses the button
     assert inside.status_code == 303 and inside.headers["Location"] == room_of(session).join_url
     assert db.session.scalar(db.select(db.func.count(JoinEvent.id))) == 1
     from app.attendance.models import Attendance

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_excepti
 
 from app.errors import DomainError
 from app.i18n import LANGS, negotiate
+from app.web.errors import RETRY_AFTER_OUTAGE, database_unreachable
 
 API_PREFIX = "/api/"
 
@@ -22,10 +23,10 @@ def use_lang() -> tuple[str, bool]:
 
     Returns it and whether the `lang` given (if any) was valid.
     """
-    raw = request.args.get("lang", "")
+    raw = request.args.get("lang")
     g.lang = raw if raw in LANGS else negotiate()
     refresh()
-    return g.lang, not raw or raw in LANGS
+    return g.lang, raw is None or raw in LANGS  # an empty `lang=` is no language either
 
 
 def error_response(status: int, errors: dict[str, str], headers: dict[str, str] | None = None):
@@ -44,6 +45,9 @@ def _http_error(error: HTTPException):
         allowed = ", ".join(sorted(error.valid_methods or ()))
         return error_response(405, {"method": _("This method is not allowed here. Allowed: %(allowed)s.",
                                                 allowed=allowed)}, {"Allow": allowed})
+    if code == 413:
+        return error_response(413, {"body": _("The request is too large: at most %(size)s bytes.",
+                                              size=current_app.config.get("MAX_CONTENT_LENGTH"))})
     if code >= 500:
         return _server_error(error)
     return error_response(code, {"request": _("The request could not be handled (HTTP %(code)s).", code=code)},
@@ -63,6 +67,11 @@ def _domain_error(error: DomainError):
 def _unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
+    if database_unreachable(error):
+        current_app.logger.error("database unreachable: %s %s", request.method, request.path)
+        return error_response(503, {"server": _("The service is unavailable for a moment; nothing was stored. "
+                                                "Please try again in a few minutes.")},
+                              {"Retry-After": str(RETRY_AFTER_OUTAGE)})
     current_app.logger.exception("API request failed: %s %s", request.method, request.path)
     return _server_error(error)
 

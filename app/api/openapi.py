@@ -10,12 +10,14 @@ from datetime import date
 from typing import Any
 
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, STATUSES
+from app.calendar.queries import EARLIEST, LATEST
 from app.extensions import MAX_ID
 from app.i18n import LANGS
 
 VERSION = "1.0.0"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2999, 12, 31)  # the dates the calendar computes with
+# A day from 2000-01-01 to 2100-12-31 (the calendar's range); empty means "not given", as in a form.
+DATE_PATTERN = r"^((20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$"
+MIN_DATE, MAX_DATE = EARLIEST, LATEST
 
 
 def ref(name: str, kind: str = "schemas") -> dict[str, str]:
@@ -86,7 +88,7 @@ SCHEMAS: dict[str, Any] = {
     "RegistrationRequest": {
         "type": "object", "required": ["name", "email", "consent"],
         "properties": {
-            "name": {"type": "string", "maxLength": 120},
+            "name": {"type": "string", "minLength": 1, "maxLength": 120, "pattern": "\\S"},
             "email": {"type": "string", "format": "email", "maxLength": 254},
             "language": {**LANG_ENUM, "description": "The language of every message. Default: as `lang`."},
             "consent": {"type": "boolean", "const": True,

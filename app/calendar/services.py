@@ -40,7 +40,10 @@ def _check_language(errors: dict, language: str | None) -> None:
 def _check_times(errors: dict, start: datetime, end: datetime) -> None:
     if start.tzinfo is None or end.tzinfo is None:
         errors["start"] = _l("Times must carry their time zone.")
-    elif end <= start:
+        return
+    # Compared as instants: two Brussels times of one tzinfo would compare as wall clocks (no offsets)
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if end <= start:
         errors["end"] = _l("The end must come after the start.")
     elif end - start > timedelta(hours=24):
         errors["end"] = _l("A session lasts at most 24 hours.")

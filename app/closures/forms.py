@@ -2,7 +2,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.web.forms import Within
 
 
 class ClosureForm(FlaskForm):
@@ -29,6 +31,6 @@ class CapacityCapForm(FlaskForm):
     first_day = DateField(_l("From"), validators=[InputRequired(_l("Give the first day."))])
     last_day = DateField(_l("Until"), validators=[InputRequired(_l("Give the last day."))])
     percent = IntegerField(_l("Share of each room's capacity (%)"), validators=[
-        InputRequired(_l("Give a share from 1 to 100 %.")), NumberRange(1, 100, _l("Give a share from 1 to 100 %."))])
+        InputRequired(_l("Give a share from 1 to 100 %.")), Within(1, 100, _l("Give a share from 1 to 100 %."))])
     reason = StringField(_l("Reason"), validators=[Length(max=300, message=_l("The reason is too long (300 characters at most)."))])
     submit = SubmitField(_l("Set the cap"))

@@ -210,6 +210,8 @@ def to_ical(component: Component) -> bytes:
             text = value.to_ical() if hasattr(value, "to_ical") else vText(value).to_ical()
             if isinstance(text, str):
                 text = text.encode("utf-8")
+            # A lone CR typed in a text (a reason, say) would end the line for some readers: a line break.
+            text = text.replace(b"\r", b"\\n")
         params = getattr(value, "params", None)
         line = b"%s;%s:%s" % (name.encode(), params.to_ical(sorted=True), text) if params \
             else b"%s:%s" % (name.encode(), text)

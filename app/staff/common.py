@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from app.calendar.models import Room, Session, Venue
 from app.extensions import db
 from app.staff import bp
-from app.timeutil import BRUSSELS
+from app.timeutil import BRUSSELS, real_local
 from app.web.labels import MESSAGE_STATUS_LABELS
 from app.web.urls import id_from
 
@@ -18,7 +18,7 @@ def local_datetime(day: date, at: time) -> datetime:
 
 def wall_clock_end(start: datetime, minutes: int) -> datetime:
     """The end `minutes` of wall-clock time later, in Brussels (right across a clock change)."""
-    naive = start.astimezone(BRUSSELS).replace(tzinfo=None) + timedelta(minutes=minutes)
+    naive = real_local(start).replace(tzinfo=None) + timedelta(minutes=minutes)
     return naive.replace(tzinfo=BRUSSELS)
 
 

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, DateInput, DateTimeLocalInput, ListWidget, NumberInput, TimeInput
 
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, LANGS
+from app.web.forms import ExistingLocalTime, Within
 from app.web.labels import CHANNEL_LABELS, DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS, LANGUAGE_NAMES
 
 WEEKDAYS = [(1, _l("Monday")), (2, _l("Tuesday")), (3, _l("Wednesday")), (4, _l("Thursday")), (5, _l("Friday")),
@@ -41,6 +42,9 @@ class ParsedField(StringField):
 
     def _show(self, value) -> str:
         return str(value)
+
+
+DURATION = Within(1, 24 * 60, _l("The duration must be from 1 minute to 24 hours."))
 
 
 class WholeField(ParsedField):
@@ -139,7 +143,7 @@ def _place_fields():
 class SeriesFields(FlaskForm):
     weekdays = CheckboxesField(_l("Every week on"), choices=WEEKDAYS, coerce=int)
     start_time = ClockField(_l("Start time (Brussels)"), validators=[REQUIRED])
-    duration_minutes = WholeField(_l("Duration (minutes)"), validators=[REQUIRED])
+    duration_minutes = WholeField(_l("Duration (minutes)"), validators=[REQUIRED, DURATION])
     start_date = DayField(_l("First date"), validators=[REQUIRED])
     end_date = DayField(_l("Last date"), validators=[REQUIRED])
     language = SelectField(_l("Language of the sessions"), validate_choice=False)
@@ -160,8 +164,8 @@ class SeriesEditForm(SeriesFields):
 
 
 class SessionEditForm(FlaskForm):
-    start = LocalDateTimeField(_l("Start (Brussels time)"), validators=[REQUIRED])
-    duration_minutes = WholeField(_l("Duration (minutes)"), validators=[REQUIRED])
+    start = LocalDateTimeField(_l("Start (Brussels time)"), validators=[REQUIRED, ExistingLocalTime()])
+    duration_minutes = WholeField(_l("Duration (minutes)"), validators=[REQUIRED, DURATION])
     submit = SubmitField(_l("Save the changes"))
 
 
@@ -172,7 +176,7 @@ for _name, _field in _place_fields().items():
 class SessionForm(SessionEditForm):
     activity = SelectField(_l("Activity"), validate_choice=False, validators=[REQUIRED])
     language = SelectField(_l("Language of the session"), validate_choice=False)
-    duration_minutes = WholeField(_l("Duration (minutes)"), validators=[Optional()])
+    duration_minutes = WholeField(_l("Duration (minutes)"), validators=[Optional(), DURATION])
     capacity = WholeField(_l("Number of seats"), validators=[Optional()])
     submit = SubmitField(_l("Create the session"))
 
@@ -191,7 +195,7 @@ class SkipForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     day = DayField(validators=[REQUIRED])
-    start = LocalDateTimeField(_l("New date and time"), validators=[REQUIRED])
+    start = LocalDateTimeField(_l("New date and time"), validators=[REQUIRED, ExistingLocalTime()])
 
 
 class RestoreForm(FlaskForm):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from app.accounts.access import require
 from app.calendar.models import Session
@@ -16,6 +17,10 @@ from app.registrations.services import find_by_token
 from app.timeutil import utcnow
 from app.videorooms.services import ask_again_now, choose_provider, room_of, sync_due
 from app.web.urls import LANG_PREFIX, speaks_language
+
+class JoinForm(FlaskForm):
+    """Only the button of the join page: its CSRF token proves the person pressed it on our page."""
+
 
 bp = speaks_language(Blueprint("videorooms", __name__))  # /join/<token> carries no language
 OPENS_BEFORE = timedelta(minutes=30)
@@ -45,8 +50,10 @@ def staff_room(session_id: int):
     return redirect(url_for("staff.session", session_id=session_id), 303)
 
 
-@bp.get("/join/<token>")
+@bp.route("/join/<token>", methods=["GET", "POST"])
 def join(token: str):
+    """Opening the link shows the session and one button: only pressing it (a POST) records the join and
+    opens the room, so a mail scanner that opens links never marks anyone present."""
     registration = find_by_token(token)
     if registration is None:
         return render_template("videorooms/join.html", state="unknown"), 404
@@ -66,9 +73,12 @@ def join(token: str):
         state = "over"
     elif room is None or room.state != "ready" or not room.join_url:
         state = "preparing"
+    elif request.method == "GET" or not JoinForm().validate_on_submit():
+        state = "ready"
     else:
         with unit_of_work():
             record_join(registration)  # present, unless a host already said otherwise
         return redirect(room.join_url, 303)
-    status = 200 if state in ("not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
-    return render_template("videorooms/join.html", state=state, r=registration, s=session, opens_at=opens_at), status
+    status = 200 if state in ("ready", "not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
+    return render_template("videorooms/join.html", state=state, r=registration, s=session, opens_at=opens_at,
+                           form=JoinForm()), status

@@ -11,8 +11,10 @@ bp = Blueprint("web", __name__)
 
 def init_app(app: Flask) -> None:
     from app.web import errors, health, root, templating  # noqa: F401  (health and root: routes of bp)
+    from app.web.json import SafeJSONProvider
     from app.web.urls import register_converters
 
+    app.json = SafeJSONProvider(app)
     register_converters(app)
     errors.register(app)
     templating.register(app)

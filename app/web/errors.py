@@ -5,15 +5,24 @@ answers of HTTP. A 500 page says only that something went wrong: never the excep
 """
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import refresh
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.i18n import LANGS
 
 MACHINE_PREFIXES = ("/api/", "/feeds/", "/static/")
 PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html", 405: "errors/405.html",
-         500: "errors/500.html"}
+         413: "errors/413.html", 500: "errors/500.html", 503: "errors/503.html"}
+RETRY_AFTER_OUTAGE = 30
+
+
+def database_unreachable(error: Exception) -> bool:
+    """Whether an error of the database driver means the database cannot be reached (not a bad query)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    return bool(error.connection_invalidated) or isinstance(error, OperationalError)
 
 
 def _for_machines() -> bool:
@@ -46,7 +55,19 @@ def _server_error(error: InternalServerError):
     return render_template(PAGES[500]), 500
 
 
+def _database_error(error: DBAPIError):
+    """The database down or out of reach: a 503 in the visitor's language (everything was rolled back)."""
+    if not database_unreachable(error):
+        raise error
+    current_app.logger.error("database unreachable: %s %s: %s", request.method, request.path, error.orig)
+    if _for_machines():
+        return "Service unavailable\n", 503, {"Retry-After": str(RETRY_AFTER_OUTAGE), "Content-Type": "text/plain"}
+    _lang_from_path()
+    return render_template(PAGES[503]), 503, {"Retry-After": str(RETRY_AFTER_OUTAGE)}
+
+
 def register(app: Flask) -> None:
-    for code in (400, 403, 404, 405):
+    for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, _page)
     app.register_error_handler(InternalServerError, _server_error)
+    app.register_error_handler(DBAPIError, _database_error)
