@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres bench translations extract-messages update-catalogues clean
+.PHONY: run test test-fast test-sqlite test-postgres lint bench translations extract-messages update-catalogues clean
 
 $(BIN)/.installed-run: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,20 @@ run: $(BIN)/.installed-run translations
 	$(BIN)/flask --app wsgi demo
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
 
+LINTED := app tests bench migrations config.py wsgi.py
+
+# The linter first (it fails the run), then the whole suite on both engines.
 test: $(BIN)/.installed-dev node_modules/.installed translations
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check $(LINTED)
+
+# The inner loop: every test but the browser and multi-process ones, on SQLite only.
+test-fast: $(BIN)/.installed-dev translations
+	TEST_DATABASE_URL=sqlite $(BIN)/pytest -q --ignore=tests/browser -m "not slow" $(PYTEST_ARGS)
 
 test-sqlite:
 	@echo "== tests on SQLite =="
