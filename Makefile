@@ -35,6 +35,8 @@ update-catalogues: extract-messages
 	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching \
 		--ignore-obsolete --width=100
 
+# BASE_URL (the address in e-mails and feeds) follows HOST and PORT unless it is set.
+run: export BASE_URL ?= http://$(HOST):$(PORT)
 run: $(BIN)/.installed-run translations
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo

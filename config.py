@@ -29,6 +29,28 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def database_url(raw: str | None) -> str:
+    """DATABASE_URL as SQLAlchemy takes it. The forms hosting services give (`postgres://`, `postgresql://`)
+    use the installed driver (psycopg 3); anything else unreadable stops at once with a clear message."""
+    if not raw:
+        return f"sqlite:///{INSTANCE_DIR / 'workshops.sqlite'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            raw = "postgresql+psycopg://" + raw[len(prefix):]
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(raw).get_backend_name()
+    except ArgumentError:
+        backend = None
+    if backend not in ("postgresql", "sqlite"):
+        raise SystemExit(
+            "DATABASE_URL is not a database address this application can use. Give a PostgreSQL address, "
+            "such as postgresql://user:password@host:5432/workshops, or leave it unset for SQLite in instance/.")
+    return raw
+
+
 def _default_linkedin_version() -> str:
     from datetime import date
 
@@ -41,7 +63,7 @@ def _default_linkedin_version() -> str:
 class Config:
     """Read once at import; tests pass overrides to create_app(config=...)."""
 
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'workshops.sqlite'}")
+    SQLALCHEMY_DATABASE_URI = database_url(_env("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BASE_URL = (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
     # The largest request body (bytes): a larger one is refused (413) before it is read.

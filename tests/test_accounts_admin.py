@@ -182,3 +182,40 @@ def test_demo_accounts_one_per_role_passwords_printed_once(app):
     assert len(emails()) == 5
     partner_users = {u.email: u.partner.slug for u in db.session.scalars(db.select(User).where(User.role == "partner"))}
     assert partner_users == {"partner-actiris@demo.cdm.brussels": "actiris", "partner-vdab@demo.cdm.brussels": "vdab-brussel"}
+
+
+def test_set_password_gives_a_demo_account_a_new_password(app):
+    cli(app, "--email", "boss@example.be", "--role", "admin", "--password", PASSWORD)
+    new = "a brand new passphrase 7"
+    result = app.test_cli_runner().invoke(args=["users", "set-password", "--email", "Boss@Example.be",
+                                                "--password", new])
+    assert result.exit_code == 0 and "Password changed for boss@example.be." in result.output, result.output
+    client = app.test_client()
+    assert log_in(client, "boss@example.be").status_code != 302  # the old password no longer opens it
+    response = client.post("/en/account/login", data={"email": "boss@example.be", "password": new})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--email", "nobody@example.be", "--password", PASSWORD], "no account"),
+    (["--email", "boss@example.be", "--password", "short"], "at least 12"),
+])
+def test_set_password_refuses_with_a_message(app, args, words):
+    cli(app, "--email", "boss@example.be", "--role", "admin", "--password", PASSWORD)
+    result = app.test_cli_runner().invoke(args=["users", "set-password", *args])
+    assert result.exit_code == 1 and words in result.output
+
+
+def test_database_url_in_the_forms_hosting_services_give():
+    import pytest as _pytest
+
+    from config import database_url
+
+    assert database_url("postgres://u:p@db.example:5432/w") == "postgresql+psycopg://u:p@db.example:5432/w"
+    assert database_url("postgresql://u@db/w") == "postgresql+psycopg://u@db/w"
+    assert database_url("postgresql+psycopg://u@db/w") == "postgresql+psycopg://u@db/w"
+    assert database_url(None).startswith("sqlite:///")
+    for wrong in ("nonsense", "mysql://u@db/w", "http://example.be"):
+        with _pytest.raises(SystemExit) as stopped:
+            database_url(wrong)
+        assert "DATABASE_URL" in str(stopped.value)

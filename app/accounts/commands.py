@@ -36,3 +36,26 @@ def create_user_command(email: str, role: str, name: str | None, partner: str | 
             click.echo(f"Error: {field}: {message}", err=True)
         raise SystemExit(1)
     click.echo(f"Account created: {user.email} ({user.role}{', ' + user.partner.slug if user.partner else ''}).")
+
+
+@users_command.command("set-password")
+@click.option("--email", required=True, help="The account's e-mail address.")
+@click.option("--password", default=None, help="Asked twice, hidden, when not given.")
+def set_password_command(email: str, password: str | None) -> None:
+    """Give an account a new password (a demo account's, say); its open sessions end."""
+    from flask_babel import force_locale
+
+    from app.accounts.services import set_password
+    from app.database import unit_of_work
+    from app.errors import ValidationError
+
+    if password is None:
+        password = click.prompt("New password (12 characters at least)", hide_input=True, confirmation_prompt=True)
+    try:
+        with force_locale("en"), unit_of_work():
+            user = set_password(email, password)
+    except ValidationError as exc:
+        for field, message in exc.errors.items():
+            click.echo(f"Error: {field}: {message}", err=True)
+        raise SystemExit(1) from exc
+    click.echo(f"Password changed for {user.email}.")

@@ -175,6 +175,19 @@ def set_active(user: User, active: bool, by: User) -> User:
     return user
 
 
+def set_password(email: str, password: str) -> User:
+    """An administrator's command: give an account a new password; its open sessions end."""
+    user = find_user(email)
+    if user is None:
+        raise ValidationError({"email": _("There is no account with this e-mail address.")})
+    problem = password_problem(password, user.email)
+    if problem:
+        raise ValidationError({"password": problem})
+    _set_password(user, password)
+    db.session.flush()
+    return user
+
+
 def find_user(email: str) -> User | None:
     try:
         email = normalise_email(email)
