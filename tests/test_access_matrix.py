@@ -86,6 +86,8 @@ CASES: list[Case] = [
     *each("staff.series", "GET", "see_centre", _series, owned=False),  # the centre's planning, no one's people
     *one("staff.session_new", "GET", "plan"),
     *each("staff.session", "GET", "see_registrations", _session),
+    *each("staff.desk_confirmation", "GET", "register_for_someone", _spare),
+    *each("staff.desk_cancel_confirm", "GET", "register_for_someone", _spare),
     *each("staff.session_edit", "GET", "plan", _session),
     *each("staff.session_cancel", "GET", "plan", _session),
     *one("staff.outbox", "GET", "see_outbox"),
@@ -116,7 +118,7 @@ CASES: list[Case] = [
           lambda s, w: {"approve": "y", "note": ""}),
     *each("staff.desk_register", "POST", "register_for_someone", _session, DESK),
     *each("staff.desk_promote", "POST", "manage_waiting_list", _spare, lambda s, w: {}, strict=False),
-    *each("staff.desk_cancel", "POST", "register_for_someone", _spare, lambda s, w: {}),
+    *each("staff.desk_cancel", "POST", "register_for_someone", _spare, lambda s, w: {"confirmed": "yes"}),
     *each("staff.outbox_retry", "POST", "see_outbox", lambda s, w: {"message_id": s.message[w].id}, lambda s, w: {}),
     *one("staff.activity_new", "POST", "plan", data=lambda s, w: {}, strict=False),
     *each("staff.activity_edit", "POST", "plan", lambda s, w: {"activity_id": s.activity[w].id}, lambda s, w: {},

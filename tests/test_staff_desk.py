@@ -114,7 +114,8 @@ def test_cancel_on_behalf_frees_the_seat_for_the_first_waiting(client, counsello
     session = one_session(capacity=1)
     first, _ = register(session.id, dict(name="One", email="one@example.be", language="fr", consent=True))
     second, _ = register(session.id, dict(name="Two", email="two@example.be", language="fr", consent=True))
-    response = client.post(f"/fr/staff/sessions/{session.id}/registrations/{first.id}/cancel")
+    response = client.post(f"/fr/staff/sessions/{session.id}/registrations/{first.id}/cancel",
+                           data={"confirmed": "yes"})
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Registration, first.id).status == "cancelled"
@@ -143,7 +144,10 @@ def test_every_desk_action_needs_the_csrf_token(app, client, counsellor, monkeyp
     # With the token of the page, the form works.
     page = client.get(f"/fr/staff/sessions/{session.id}").get_data(as_text=True)
     token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    assert client.post(f"{url}/{registration.id}/cancel", data={"csrf_token": token}).status_code == 303
+    page = client.get(f"{url}/{registration.id}/cancel").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    confirmed = {"csrf_token": token, "confirmed": "yes"}
+    assert client.post(f"{url}/{registration.id}/cancel", data=confirmed).status_code == 303
 
 
 def test_coordinators_only_read_the_desk_of_cancelled_sessions(app, client):
@@ -155,3 +159,118 @@ def test_coordinators_only_read_the_desk_of_cancelled_sessions(app, client):
     response = client.post(f"/en/staff/sessions/{session.id}/registrations", data=desk())
     assert response.status_code == 422 and "cancelled or over" in response.get_data(as_text=True)
     assert registrations() == []
+
+
+# A caller without an e-mail address ------------------------------------------------------------
+
+
+def test_a_caller_without_e_mail_is_registered_with_a_phone_number_and_gets_no_message(client, counsellor):
+    session = one_session()
+    response = client.post(f"/fr/staff/sessions/{session.id}/registrations",
+                           data=desk(email="", phone="0470 12 34 56", language="nl"))
+    assert response.status_code == 303
+    (registration,) = registrations()
+    assert registration.email is None and registration.email_key is None and registration.phone == "+32470123456"
+    assert registration.status == "confirmed" and outbox() == []  # nothing queued: no address to write to
+    assert response.headers["Location"].endswith(f"/registrations/{registration.id}/confirmation")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    # The staff page is in French; the confirmation itself in the person's language (Dutch).
+    assert '<article class="desk-confirmation" lang="nl">' in page
+    confirmation = page.split('class="desk-confirmation"', 1)[1]
+    assert "Workshop cv<" in confirmation  # the title in Dutch
+    assert "Uw plaats is gereserveerd." in confirmation and "+32 470 12 34 56" in confirmation
+    assert "Imprimez-la avec la commande d" in page  # the staff's own words stay in French
+    listing = client.get(f"/fr/staff/sessions/{session.id}").get_data(as_text=True)
+    assert "+32 470 12 34 56" in listing
+
+
+def test_the_same_phone_number_twice_gets_one_registration(client, counsellor):
+    session = one_session()
+    for raw in ("0470 12 34 56", "+32470123456"):
+        response = client.post(f"/fr/staff/sessions/{session.id}/registrations", data=desk(email="", phone=raw))
+        assert response.status_code == 303
+    assert len(registrations()) == 1
+
+
+def test_the_unique_index_holds_one_active_registration_per_phone_number():
+    session = one_session()
+    register(session.id, dict(name="One", phone="0470123456", language="fr", consent=True), phone_allowed=True)
+    db.session.add(Registration(session_id=session.id, name="Two", phone="+32470123456", language="fr",
+                                consent_at=session.start_at, channel="phone", status="confirmed", token="t" * 32))
+    with pytest.raises(sa.exc.IntegrityError):
+        with db.session.begin_nested():
+            db.session.flush()
+
+
+def test_a_waitlisted_caller_without_e_mail_hears_the_position(client, counsellor):
+    session = one_session(capacity=1)
+    register(session.id, dict(name="One", email="one@example.be", language="fr", consent=True))
+    response = client.post(f"/en/staff/sessions/{session.id}/registrations",
+                           data=desk(email="", phone="+32 2 555 12 34", language="fr"))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "liste d&#39;attente" in page or "liste d'attente" in page
+    assert len(outbox()) == 1  # the first person's confirmation only
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"email": "", "phone": ""}, "email", "Give an e-mail address or a phone number."),
+    ({"email": "", "phone": "12"}, "phone", "Give a valid phone number"),
+    ({"email": "", "phone": "not a number"}, "phone", "Give a valid phone number"),
+    ({"email": "", "phone": "0470 12 34 56 789 0123 4567 8901 234"}, "phone", "Give a valid phone number"),
+])
+def test_a_desk_registration_needs_an_address_or_a_valid_phone_number(client, counsellor, changes, field, message):
+    session = one_session()
+    response = client.post(f"/en/staff/sessions/{session.id}/registrations", data=desk(**changes))
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert f'href="#{field}"' in body and message in body
+    assert registrations() == []
+
+
+def test_the_public_form_still_needs_an_e_mail_address(client):
+    session = one_session()
+    response = client.post(f"/en/sessions/{session.id}", data={
+        "name": "Someone", "email": "", "phone": "0470123456", "language": "fr", "consent": "y"})
+    assert response.status_code == 422
+    assert registrations() == []
+
+
+def test_a_registration_without_e__mail_gets_no_message_at_all(client, counsellor):
+    """Reminders, changes, cancellations: nothing is written for someone without an address."""
+    from datetime import timedelta
+
+    from app.calendar import services as calendar
+    from app.messages.jobs import send_due_reminders
+
+    session = one_session(days=1)
+    registration, _ = register(session.id, dict(name="One", phone="0470123456", language="fr", consent=True),
+                               phone_allowed=True)
+    registration.confirmed_at -= timedelta(days=3)  # confirmed long before the reminder window
+    assert send_due_reminders(session.start_at - timedelta(hours=2)) == 0
+    assert registration.reminded_at is not None  # done with, not tried again at every run
+    calendar.cancel_session(db.session.get(Session, session.id), "Fermeture")
+    assert outbox() == []
+
+
+def test_cancelling_for_someone_asks_to_confirm_first(client, counsellor):
+    session = one_session()
+    registration, _ = register(session.id, dict(name="One", email="one@example.be", language="fr", consent=True))
+    url = f"/en/staff/sessions/{session.id}/registrations/{registration.id}/cancel"
+    page = client.get(f"/en/staff/sessions/{session.id}").get_data(as_text=True)
+    assert f'action="{url}"' not in page  # no one-click cancel on the session page
+    assert f'href="{url}"' in page
+    ask = client.get(url)
+    assert ask.status_code == 200
+    body = ask.get_data(as_text=True)
+    assert "Cancel the registration of One?" in body and f'action="{url}"' in body
+    assert body.count('type="submit"') == 2  # the log-out button and this one
+    assert "<script" not in body.split("<main", 1)[1]
+    # A POST that did not come through the confirmation step cancels nothing.
+    assert client.post(url).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "confirmed"
+    assert client.post(url, data={"confirmed": "yes"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Registration, registration.id).status == "cancelled"
+    again = client.get(url)
+    assert again.status_code == 303

@@ -239,6 +239,11 @@ class Session(db.Model):
     def is_cancelled(self) -> bool:
         return self.status == "cancelled"
 
+    @property
+    def is_over(self) -> bool:
+        """Ended: nobody can register any more, whatever seats it had."""
+        return self.end_at <= utcnow()
+
     def seats_taken(self) -> int:
         """Confirmed registrations."""
         return self.confirmed_count

@@ -12,6 +12,7 @@ from app.calendar.models import (
     DELIVERY_LANGUAGES, FORMATS, Activity, Audience, Partner, Room, Session, Theme, Venue, activity_audience, activity_cohost,
 )
 from app.extensions import MAX_ID, db
+from app.text import fold
 from app.timeutil import local_day_bounds, local_today
 
 MAX_SPAN_DAYS = 366
@@ -143,6 +144,30 @@ def session_query(flt: SessionFilter) -> sa.Select:
 
 def list_sessions(flt: SessionFilter) -> list[Session]:
     return list(db.session.scalars(session_query(flt)))
+
+
+SEARCH_MAX = 100  # characters of a text search
+
+
+def search_words(raw: str | None) -> list[str]:
+    """The words of a text search, folded (no case, no accents); at most SEARCH_MAX characters are read."""
+    text = "".join(c if c.isprintable() else " " for c in (raw or "")[:SEARCH_MAX])
+    return fold(text).split()
+
+
+def matching_text(sessions: list[Session], words: list[str], lang: str) -> list[Session]:
+    """The sessions whose activity's title or summary, as shown in `lang`, holds every word."""
+    if not words:
+        return sessions
+    texts: dict[int, str] = {}
+    found = []
+    for session in sessions:
+        activity = session.activity
+        if activity.id not in texts:
+            texts[activity.id] = fold(activity.localized("title", lang) + "\n" + activity.localized("summary", lang))
+        if all(word in texts[activity.id] for word in words):
+            found.append(session)
+    return found
 
 
 def get_public_session(session_id: int) -> Session | None:

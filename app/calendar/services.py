@@ -230,8 +230,9 @@ SERIES_FIELDS = ("weekdays", "start_time", "duration_minutes", "start_date", "en
 
 def create_series(activity: Activity, *, weekdays: list[int], start_time: time, start_date: date, end_date: date,
                   format: str, duration_minutes: int | None = None, venue: Venue | None = None,
-                  room: Room | None = None, capacity: int | None = None, language: str | None = None) -> Series:
-    """A weekly series, expanded at once into its sessions."""
+                  room: Room | None = None, capacity: int | None = None, language: str | None = None,
+                  skips: dict[date, str] | None = None) -> Series:
+    """A weekly series, expanded at once into its sessions; `skips`: dates left out from the start, with a reason."""
     values = dict(weekdays=sorted(set(weekdays)), start_time=start_time, start_date=start_date, end_date=end_date,
                   format=format, venue=venue, room=room, language=language,
                   duration_minutes=duration_minutes or activity.default_duration_minutes,
@@ -244,8 +245,24 @@ def create_series(activity: Activity, *, weekdays: list[int], start_time: time, 
     series = Series(activity=activity)
     _assign(series, values)
     db.session.add(series)
+    _add_skips(series, skips or {})
     _expand(series)
     return series
+
+
+def skip_dates(series: Series, skips: dict[date, str]) -> Series:
+    """Skip several dates at once (public holidays, say), also dates the series reaches only once extended;
+    a date that has an exception already keeps it."""
+    _add_skips(series, skips)
+    _expand(series)
+    return series
+
+
+def _add_skips(series: Series, skips: dict[date, str]) -> None:
+    taken = {e.original_date for e in series.exceptions}
+    for day, reason in sorted(skips.items()):
+        if day not in taken and day.isoweekday() in series.weekday_list:
+            series.exceptions.append(SeriesException(original_date=day, kind="skip", reason=reason[:300]))
 
 
 def update_series(series: Series, **changes) -> Series:

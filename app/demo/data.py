@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from app.calendar import services
 from app.calendar.models import Activity, Audience, Partner, Room, Series, Session, Theme, Venue
+from app.calendar.public_holidays import belgian_holidays, is_belgian_holiday
 from app.demo import content
 from app.demo.accounts import load_demo_accounts
 from app.errors import ValidationError
@@ -90,23 +91,34 @@ def _capacity(activity: Activity, room: Room | None) -> int:
     return min(activity.default_capacity, room.capacity) if room else activity.default_capacity
 
 
+def holiday_skips(first: date, last: date) -> dict[date, str]:
+    """The Belgian public holidays of the window, as skipped dates with their names in French and Dutch."""
+    french, dutch = belgian_holidays(first, last, "fr"), belgian_holidays(first, last, "nl")
+    return {day: f"Jour férié : {name}. / Feestdag: {dutch[day]}." for day, name in french.items()}
+
+
 def _ensure_series(activity, weekdays, at, fmt, venue_name, room_name, first: date, last: date) -> Series:
+    """The series over the window, without a session on a Belgian public holiday."""
     start_time = time.fromisoformat(at)
     series = db.session.scalar(db.select(Series).filter_by(
         activity_id=activity.id, weekdays=",".join(map(str, weekdays)), start_time=start_time).order_by(Series.id))
     venue, room = place(venue_name, room_name)
+    skips = holiday_skips(first, last)
     if series is None:
         return services.create_series(activity, weekdays=weekdays, start_time=start_time, start_date=first,
                                       end_date=last, format=fmt, venue=venue, room=room,
-                                      capacity=_capacity(activity, room))
+                                      capacity=_capacity(activity, room), skips=skips)
+    services.skip_dates(series, skips)
     if series.end_date < last:
         start = series.start_date if (last - series.start_date).days <= MAX_SPAN_DAYS else first
         return services.update_series(series, start_date=start, end_date=last)
     return services.expand_series(series)
 
 
-def _occurrence_on_or_after(series: Series, day: date) -> date | None:
-    return next((d for d in services.occurrence_dates(series) if d >= day), None)
+def _occurrence_on_or_after(series: Series, day: date, shift: int = 0) -> date | None:
+    """The first date of the series from `day` on that is, and whose `shift` days later is, no public holiday."""
+    return next((d for d in services.occurrence_dates(series) if d >= day and not is_belgian_holiday(d)
+                 and not is_belgian_holiday(d + timedelta(days=shift))), None)
 
 
 def _ensure_exceptions(series_by_slug: dict[str, Series], today: date) -> None:
@@ -114,21 +126,22 @@ def _ensure_exceptions(series_by_slug: dict[str, Series], today: date) -> None:
     now = utcnow()
     slug, days, reason = content.SKIP
     series = series_by_slug[slug]
-    if not any(e.kind == "skip" and e.original_date > today for e in series.exceptions):
+    if not any(e.kind == "skip" and e.original_date > today and e.reason == reason for e in series.exceptions):
         day = _occurrence_on_or_after(series, today + timedelta(days=days))
         if day:
             services.skip_occurrence(series, day, reason)
     slug, days, shift, reason = content.MOVE
     series = series_by_slug[slug]
     if not any(e.kind == "move" and e.new_start and e.new_start > now for e in series.exceptions):
-        day = _occurrence_on_or_after(series, today + timedelta(days=days))
+        day = _occurrence_on_or_after(series, today + timedelta(days=days), shift)
         if day:
             start = datetime.combine(day + timedelta(days=shift), series.start_time, tzinfo=BRUSSELS)
             services.move_occurrence(series, day, start, start + timedelta(minutes=series.duration_minutes), reason)
 
 
 def _weekday_on_or_after(day: date) -> date:
-    while day.isoweekday() > 5:
+    """The first working day from `day` on: no weekend, no Belgian public holiday."""
+    while day.isoweekday() > 5 or is_belgian_holiday(day):
         day += timedelta(days=1)
     return day
 

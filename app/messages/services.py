@@ -53,12 +53,15 @@ def session_details(session: Session, lang: str) -> dict:
 def enqueue(kind: Kind | str, registration: Registration, *, position: int | None = None, reason: str = "",
             dedupe_key: str | None = None, supersede: bool = False,
             remove_from_calendar: bool = False) -> OutboxMessage | None:
-    """Queue one message about a registration (not committed). None when its dedupe key was used already.
+    """Queue one message about a registration (not committed). None when its dedupe key was used already,
+    or when the person has no e-mail address (registered at the desk with a phone number).
 
     `supersede`: a message of the same kind still queued for this person is rewritten instead (two edits
     in a row make one message). `remove_from_calendar`: carry a METHOD:CANCEL for the person's calendar.
     """
     kind = Kind(kind)
+    if not registration.email:
+        return None
     lang = registration.language
     with force_locale(lang):
         details = session_details(registration.session, lang)

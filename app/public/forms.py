@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, SelectField, StringField
+from wtforms import Form, SearchField, SelectField, StringField
 from wtforms.widgets import DateInput
 
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS
 from app.calendar.queries import FilterChoices
+from app.text import fold
 from app.web.labels import DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS
 
 
@@ -15,6 +16,7 @@ class FilterForm(Form):
     class Meta:
         csrf = False
 
+    q = SearchField(_l("Words in the title or summary"))
     theme = SelectField(_l("Theme"), validate_choice=False)
     audience = SelectField(_l("For whom"), validate_choice=False)
     format = SelectField(_l("On site or online"), validate_choice=False)
@@ -22,6 +24,12 @@ class FilterForm(Form):
     partner = SelectField(_l("Organised by"), validate_choice=False)
     from_ = StringField(_l("First day"), widget=DateInput(), name="from")
     to = StringField(_l("Last day"), widget=DateInput())
+
+
+def chosen_count(form: FilterForm) -> int:
+    """How many of the search and filters are in use (the dates of the list apart)."""
+    return sum(1 for name in ("q", "theme", "audience", "format", "language", "partner")
+               if (form[name].data or "").strip())
 
 
 def filter_form(args, choices: FilterChoices, lang: str, errors: dict[str, str]) -> FilterForm:
@@ -41,4 +49,4 @@ def filter_form(args, choices: FilterChoices, lang: str, errors: dict[str, str])
 
 
 def _sorted(options) -> list[tuple[str, str]]:
-    return sorted(options, key=lambda option: option[1].casefold())
+    return sorted(options, key=lambda option: fold(option[1]))

@@ -8,10 +8,11 @@ from flask_babel import gettext as _
 
 from app.cache import renders
 from app.calendar.queries import (
-    EARLIEST, LATEST, calendar_version, filter_choices, get_public_session, list_sessions, parse_filters,
+    EARLIEST, LATEST, SEARCH_MAX, calendar_version, filter_choices, get_public_session, list_sessions, matching_text,
+    parse_filters, search_words,
 )
 from app.public import bp
-from app.public.forms import filter_form
+from app.public.forms import chosen_count, filter_form
 from app.closures.services import closures_ahead
 from app.database import unit_of_work
 from app.errors import DomainError, ValidationError
@@ -58,12 +59,16 @@ def _index_page():
     monday, week_error = _week(request.args.get("week"))
     if week_error:
         errors["week"] = week_error
+    if len(request.args.get("q") or "") > SEARCH_MAX:
+        errors["q"] = _("Search with at most %(num)d characters.", num=SEARCH_MAX)
     form = filter_form(request.args, choices, g.lang, errors)
     if errors or flt is None or monday is None:
-        return render_template("public/index.html", form=form, errors=errors), 400
+        return render_template("public/index.html", form=form, errors=errors,
+                               chosen=chosen_count(form)), 400
+    words = search_words(request.args.get("q"))
     sunday = monday + timedelta(days=6)
-    week = sessions_by_day(list_sessions(flt.shifted(monday, sunday)), monday)
-    upcoming = list_sessions(flt)
+    week = sessions_by_day(matching_text(list_sessions(flt.shifted(monday, sunday)), words, g.lang), monday)
+    upcoming = matching_text(list_sessions(flt), words, g.lang)
     if not request.args.get("from"):  # from today on: leave out what is already over
         now = utcnow()
         upcoming = [s for s in upcoming if s.end_at > now]
@@ -71,9 +76,11 @@ def _index_page():
     page = _page_number(request.args.get("page"), pages)
     webcal, web = feed_links(**flt.query_args())
     return render_template(
-        "public/index.html", form=form, errors={}, flt=flt, week=week, monday=monday, sunday=sunday,
+        "public/index.html", form=form, errors={}, chosen=chosen_count(form), flt=flt, week=week, monday=monday,
+        sunday=sunday,
         previous_week=(monday - timedelta(days=7)).isoformat(), next_week=(monday + timedelta(days=7)).isoformat(),
         today=local_today(), upcoming=upcoming[(page - 1) * PER_PAGE:page * PER_PAGE], page=page, pages=pages,
+        week_is_empty=not any(sessions for _day, sessions in week),
         closures=closures_ahead(),
         webcal_url=webcal, feed_url=web,
     )

@@ -21,6 +21,10 @@ class Registration(db.Model):
         # The last guard against a second active registration of one address on one session.
         sa.Index("uq_registration_session_email_active", "session_id", "email_key", unique=True,
                  sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE)),
+        # The same for a phone number, when staff register someone who has no e-mail address.
+        sa.Index("uq_registration_session_phone_active", "session_id", "phone", unique=True,
+                 sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE)),
+        sa.CheckConstraint("email_key IS NOT NULL OR phone IS NOT NULL", name="email_or_phone"),
         sa.Index("ix_registration_session_status", "session_id", "status"),
         sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
         sa.CheckConstraint("channel IN ('web', 'api', 'phone', 'email', 'desk')", name="channel_known"),
@@ -29,8 +33,10 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    email: Mapped[str] = mapped_column(sa.String(254))
-    email_key: Mapped[str] = mapped_column(sa.String(254))  # normalised, lower case: compared for duplicates
+    # No e-mail address only for someone registered at the desk with a phone number: no messages then.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    email_key: Mapped[str | None] = mapped_column(sa.String(254))  # normalised, lower case: compared for duplicates
+    phone: Mapped[str | None] = mapped_column(sa.String(16))  # E.164, such as +32470123456
     language: Mapped[str] = mapped_column(sa.String(2))
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     audience_id: Mapped[int | None] = mapped_column(sa.ForeignKey("audience.id"))

@@ -6,6 +6,7 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -30,8 +31,47 @@ def normalise_email(raw: str) -> str:
     return validate_email(raw, check_deliverability=False).normalized
 
 
-def clean_registration(data: dict) -> dict:
-    """Validate the fields of a registration; ValidationError lists every bad field."""
+PHONE_REGION = "BE"  # a number written without its country code is Belgian
+
+
+def normalise_phone(raw: str) -> str:
+    """A phone number in E.164 (+32470123456); raises ValueError when it is not a possible, valid number."""
+    if len(raw) > 30:
+        raise ValueError(raw)
+    try:
+        number = phonenumbers.parse(raw, PHONE_REGION)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(raw) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(raw)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _contact(data: dict, errors: dict, phone_allowed: bool) -> tuple[str | None, str | None]:
+    """(e-mail address, phone number): the address is required unless staff may give a phone number instead."""
+    email = str(data.get("email") or "").strip()
+    phone = str(data.get("phone") or "").strip() if phone_allowed else ""
+    if phone:
+        try:
+            phone = normalise_phone(phone)
+        except ValueError:
+            errors["phone"] = _l("Give a valid phone number, such as 0470 12 34 56 or +32 470 12 34 56.")
+    if phone_allowed and not email:
+        if not phone and "phone" not in errors:
+            errors["email"] = _l("Give an e-mail address or a phone number.")
+        return None, phone or None
+    try:
+        email = normalise_email(email) if len(email) <= 254 else normalise_email("x" * 255)
+    except EmailNotValidError:
+        errors["email"] = _l("Give a valid e-mail address, such as name@example.be.")
+    return email, phone or None
+
+
+def clean_registration(data: dict, phone_allowed: bool = False) -> dict:
+    """Validate the fields of a registration; ValidationError lists every bad field.
+
+    `phone_allowed` (staff at the desk): a phone number may be given, instead of the e-mail address or with it.
+    """
     errors: dict = {}
     name = str(data.get("name") or "").strip()
     if not name:
@@ -40,11 +80,7 @@ def clean_registration(data: dict) -> dict:
         errors["name"] = _l("The name contains characters that cannot be used.")
     elif len(name) > 120:
         errors["name"] = _l("The name is too long (120 characters at most).")
-    email = str(data.get("email") or "").strip()
-    try:
-        email = normalise_email(email) if len(email) <= 254 else normalise_email("x" * 255)
-    except EmailNotValidError:
-        errors["email"] = _l("Give a valid e-mail address, such as name@example.be.")
+    email, phone = _contact(data, errors, phone_allowed)
     language = data.get("language") or "fr"
     if language not in LANGS:
         errors["language"] = _l("Choose French, Dutch or English.")
@@ -64,8 +100,8 @@ def clean_registration(data: dict) -> dict:
         errors["channel"] = _l("Unknown channel.")
     if errors:
         raise ValidationError({k: str(v) for k, v in errors.items()})
-    return dict(name=name, email=email, email_key=email.lower(), language=language, audience=audience,
-                postcode=postcode, channel=channel)
+    return dict(name=name, email=email, email_key=email.lower() if email else None, phone=phone, language=language,
+                audience=audience, postcode=postcode, channel=channel)
 
 
 def _has_control(text: str, allowed: str = "") -> bool:
@@ -83,9 +119,15 @@ def _count(session: Session, status: str) -> int:
         Registration.session_id == session.id, Registration.status == status)) or 0
 
 
-def _active(session: Session, email_key: str) -> Registration | None:
-    return db.session.scalar(db.select(Registration).where(
-        Registration.session_id == session.id, Registration.email_key == email_key, Registration.status != "cancelled"))
+def _active(session: Session, email_key: str | None, phone: str | None) -> Registration | None:
+    """The active registration of this address, or else of this phone number, on the session."""
+    for column, value in ((Registration.email_key, email_key), (Registration.phone, phone)):
+        if value:
+            found = db.session.scalar(db.select(Registration).where(
+                Registration.session_id == session.id, column == value, Registration.status != "cancelled"))
+            if found is not None:
+                return found
+    return None
 
 
 def _recount(session: Session) -> None:
@@ -94,16 +136,20 @@ def _recount(session: Session) -> None:
     session.seats_version += 1
 
 
-def register(session_id: int, data: dict) -> tuple[Registration, bool]:
-    """Register a person: (registration, created). The same address gets its registration back."""
-    cleaned = clean_registration(data)
+def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tuple[Registration, bool]:
+    """Register a person: (registration, created). The same address (or phone number) gets its registration back.
+
+    `phone_allowed`: staff at the desk may give a phone number instead of an e-mail address; such a
+    registration gets no message (the desk reads out or prints its confirmation).
+    """
+    cleaned = clean_registration(data, phone_allowed=phone_allowed)
     now = utcnow()
     session = lock_session(session_id)
     if session is None or session.activity.schools_only:
         raise NotFound({"session": str(_l("This session does not exist."))})
     if session.status == "cancelled" or session.end_at <= now:
         raise Gone({"session": str(_l("This session is cancelled or over."))})
-    existing = _active(session, cleaned["email_key"])
+    existing = _active(session, cleaned["email_key"], cleaned["phone"])
     if existing is not None:
         return existing, False
     confirmed = _count(session, "confirmed")

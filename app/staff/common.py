@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from app.calendar.models import Room, Session, Venue
+from app.calendar.models import Activity, Room, Session, Venue
 from app.extensions import db
 from app.staff import bp
+from app.text import fold
 from app.timeutil import BRUSSELS, real_local
 from app.web.labels import MESSAGE_STATUS_LABELS
 from app.web.urls import id_from
@@ -20,6 +21,12 @@ def wall_clock_end(start: datetime, minutes: int) -> datetime:
     """The end `minutes` of wall-clock time later, in Brussels (right across a clock change)."""
     naive = real_local(start).replace(tzinfo=None) + timedelta(minutes=minutes)
     return naive.replace(tzinfo=BRUSSELS)
+
+
+def activity_choices(lang: str) -> list[tuple[str, str]]:
+    """Every activity as an option, sorted by its title in `lang` without regard to case or accents."""
+    options = [(str(a.id), a.localized("title", lang)) for a in db.session.scalars(db.select(Activity))]
+    return [("", "—")] + sorted(options, key=lambda option: (fold(option[1]), option[1], option[0]))
 
 
 def place_choices() -> tuple[list, list]:

@@ -5,7 +5,10 @@ from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField,
+    TelField, TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, DateInput, DateTimeLocalInput, ListWidget, NumberInput, TimeInput
 
@@ -206,16 +209,23 @@ class DeskForm(FlaskForm):
     """Registering someone who phones, writes or walks in."""
 
     name = StringField(_l("Name"), validators=[REQUIRED])
-    email = EmailField(_l("E-mail address"), validators=[REQUIRED])
+    email = EmailField(_l("E-mail address"))
+    phone = TelField(_l("Phone number, if the person has no e-mail address"))
     language = RadioField(_l("Language of the messages"), choices=[(c, LANGUAGE_NAMES[c]) for c in LANGS],
                           validators=[REQUIRED], validate_choice=False)
     channel = SelectField(_l("How the person asked"), choices=list(CHANNEL_LABELS.items()), validate_choice=False)
     audience = SelectField(_l("The person is (optional)"), validate_choice=False)
     postcode = StringField(_l("Postcode (optional)"))
-    agreed = BooleanField(_l("The person agreed that we keep their name and e-mail address for this registration"),
+    agreed = BooleanField(_l("The person agreed that we keep their name and contact details for this registration"),
                           validators=[InputRequired(_l("Ask the person for their agreement first."))])
     submit = SubmitField(_l("Register this person"))
 
 
 class ActionForm(FlaskForm):
     """A button: only the CSRF token."""
+
+
+class ConfirmForm(FlaskForm):
+    """The one button of a confirmation step: the CSRF token and the answer that it was confirmed."""
+
+    confirmed = HiddenField()  # "yes" from the confirmation page

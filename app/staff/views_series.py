@@ -7,11 +7,19 @@ from flask_babel import gettext as _
 from app.accounts.access import require
 from app.calendar import services as calendar
 from app.calendar.models import DELIVERY_LANGUAGES, Activity, Series
+from app.calendar.public_holidays import belgian_holidays
 from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
 from app.staff import bp
-from app.staff.common import attach_errors, local_datetime, place_choices, venue_and_room, wall_clock_end
+from app.staff.common import (
+    activity_choices,
+    attach_errors,
+    local_datetime,
+    place_choices,
+    venue_and_room,
+    wall_clock_end,
+)
 from app.staff.forms import WEEKDAYS, MoveForm, RestoreForm, SeriesEditForm, SeriesForm, SkipForm
 from app.staff.services import clock_changes, preview, series_defaults, series_sessions
 from app.timeutil import utcnow
@@ -24,8 +32,7 @@ def _choices(form) -> None:
     form.language.choices = [("", _("The activity's language"))] + [
         (c, str(DELIVERY_LANGUAGE_LABELS[c])) for c in DELIVERY_LANGUAGES]
     if hasattr(form, "activity"):
-        form.activity.choices = [("", "—")] + [(str(a.id), a.localized("title", g.lang)) for a in
-                                               db.session.scalars(db.select(Activity).order_by(Activity.slug))]
+        form.activity.choices = activity_choices(g.lang)
 
 
 def _values(form) -> dict:
@@ -86,7 +93,12 @@ def series_new():
     else:
         status = 422
     return render_template("staff/series_new.html", form=form, rows=rows, problems=problems,
-                           changes=clock_changes(rows or [])), status
+                           changes=clock_changes(rows or []), holidays=_holidays(rows or [])), status
+
+
+def _holidays(rows) -> dict:
+    """The Belgian public holidays among the dates of a preview, named in the page's language."""
+    return belgian_holidays(rows[0].day, rows[-1].day, g.lang) if rows else {}
 
 
 def _page(series: Series, edit_form=None, status: int = 200, problems=()):
@@ -99,7 +111,7 @@ def _page(series: Series, edit_form=None, status: int = 200, problems=()):
     rows = preview(series, series_sessions(series.id))
     days = ", ".join(str(label) for number, label in WEEKDAYS if number in series.weekday_list)
     return render_template("staff/series.html", series=series, form=edit_form, rows=rows, problems=list(problems), days=days,
-                           changes=clock_changes(rows), now=utcnow()), status
+                           changes=clock_changes(rows), holidays=_holidays(rows), now=utcnow()), status
 
 
 @bp.get("/series/<int:series_id>")

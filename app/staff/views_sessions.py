@@ -13,7 +13,9 @@ from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.videorooms.services import room_of
 from app.staff import bp
-from app.staff.common import attach_errors, load_session, local_datetime, place_choices, venue_and_room, wall_clock_end
+from app.staff.common import (
+    activity_choices, attach_errors, load_session, local_datetime, place_choices, venue_and_room, wall_clock_end,
+)
 from app.staff.forms import ActionForm, CancelSessionForm, DeskForm, SessionEditForm, SessionForm
 from app.staff.services import edit_session, session_registrations, waitlist_positions
 from app.timeutil import BRUSSELS, utcnow
@@ -33,8 +35,7 @@ def session_new():
     require("plan")
     form = SessionForm()
     form.venue.choices, form.room.choices = place_choices()
-    form.activity.choices = [("", "—")] + [(str(a.id), a.localized("title", g.lang)) for a in
-                                           db.session.scalars(db.select(Activity).order_by(Activity.slug))]
+    form.activity.choices = activity_choices(g.lang)
     form.language.choices = [("", _("The activity's language"))] + [
         (c, str(DELIVERY_LANGUAGE_LABELS[c])) for c in DELIVERY_LANGUAGES]
     problems, status = [], 200

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import gettext as _
 
 from app.accounts.access import require
+from app.calendar.public_holidays import belgian_holidays
 from app.calendar.queries import EARLIEST, LATEST
 from app.videorooms.services import pending_rooms
 from app.staff import bp
@@ -35,4 +36,5 @@ def week():
         "staff/week.html", days=days, monday=monday, sunday=monday + timedelta(days=6), error=error,
         previous_week=(monday - timedelta(days=7)).isoformat(), next_week=(monday + timedelta(days=7)).isoformat(),
         today=local_today(), pending_rooms=pending_rooms(), provider_labels=PROVIDER_LABELS,
+        holidays=belgian_holidays(monday, monday + timedelta(days=6), g.lang),
     ), 400 if error else 200

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import phonenumbers
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, format_time, refresh
 
@@ -21,6 +22,16 @@ def local_time(value):
 
 def local_datetime(value, fmt: str = "medium"):
     return format_datetime(value, fmt)
+
+
+def phone(value) -> str:
+    """A stored E.164 number as people read it: +32 470 12 34 56."""
+    if not value:
+        return ""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(value), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return value
 
 
 def local_iso(value) -> str:
@@ -98,7 +109,7 @@ def _forget_language(_exc=None) -> None:
 
 def register(app: Flask) -> None:
     for name, function in (("local_date", local_date), ("local_time", local_time),
-                           ("local_datetime", local_datetime), ("local_iso", local_iso)):
+                           ("local_datetime", local_datetime), ("local_iso", local_iso), ("phone", phone)):
         app.add_template_filter(function, name)
     app.context_processor(_helpers)
     app.teardown_request(_forget_language)

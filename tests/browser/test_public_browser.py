@@ -168,3 +168,35 @@ def test_no_accessibility_violation(browser, live_server, seeded, path, width):
         assert not violations, "axe-core found problems:\n" + _readable(violations)
     finally:
         context.close()
+
+
+def test_on_a_phone_the_filters_fold_behind_one_button(browser, live_server, seeded):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="fr-BE")
+    phone = context.new_page()
+    try:
+        phone.goto(f"{live_server}/fr/?{seeded['query']}")
+        toggle = phone.locator("summary.filters-toggle")
+        assert toggle.is_visible() and toggle.inner_text() == "Recherche et filtres"
+        assert not phone.get_by_label("Thème").is_visible()
+        assert not phone.get_by_role("button", name="Afficher les séances").is_visible()
+        # The first session is near the top, not under the whole form.
+        first = phone.locator("section.week a").first.bounding_box()
+        assert first["y"] < 640 * 1.5
+        toggle.click()
+        assert phone.get_by_label("Thème").is_visible()
+        phone.get_by_label("Mots du titre ou du résumé").fill("NURSE")
+        phone.get_by_role("button", name="Afficher les séances").click()
+        phone.wait_for_load_state()
+        assert "q=NURSE" in phone.url
+        assert phone.locator("summary.filters-toggle").inner_text() == "Recherche et filtres (1 choisi)"
+        upcoming = phone.locator("section.upcoming")
+        assert upcoming.get_by_text("Atelier nurse").count() == 1 and upcoming.get_by_text("Atelier cv").count() == 0
+    finally:
+        context.close()
+
+
+def test_on_a_wide_screen_the_filters_are_open_without_the_button(page, live_server, seeded):
+    page.goto(f"{live_server}/fr/?{seeded['query']}")
+    assert not page.locator("summary.filters-toggle").is_visible()
+    assert page.get_by_label("Thème").is_visible() and page.get_by_label("Mots du titre ou du résumé").is_visible()
+    assert page.get_by_role("button", name="Afficher les séances").is_visible()
