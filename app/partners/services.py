@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -25,14 +24,11 @@ from app.messages.outbox import queue_message
 from app.partners.models import SessionProposal
 from app.registrations.models import Registration
 from app.timeutil import BRUSSELS, UTC, to_local, utcnow
+from app.validation import CAPACITY_OUT_OF_RANGE, Problem, clean_text, is_capacity, text_problem
 
 RECENT_DAYS = 30
 MAX_NOTE = 1000
 MAX_PROPOSAL_DAYS_AHEAD = 2 * 366
-
-
-def has_control(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
 
 
 # Sessions and registrations ---------------------------------------------------------------------
@@ -131,16 +127,15 @@ def propose_session(user, data: dict) -> SessionProposal:
     if room is not None and (venue is None or room.venue_id != venue.id):
         errors["room"] = _l("This room is not in the chosen venue.")
     capacity = data.get("capacity")
-    if not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= calendar.MAX_CAPACITY:
-        errors["capacity"] = _l("The capacity must be a whole number from 1 to 10000.")
+    if not is_capacity(capacity):
+        errors["capacity"] = CAPACITY_OUT_OF_RANGE
     language = data.get("language")
     if language not in DELIVERY_LANGUAGES:
         errors["language"] = _l("Choose French, Dutch, English or bilingual French/Dutch.")
-    note = str(data.get("note") or "").strip()
-    if len(note) > MAX_NOTE:
-        errors["note"] = _l("The note is too long (1000 characters at most).")
-    elif has_control(note, allowed="\n\r\t"):
-        errors["note"] = _l("The note contains characters that cannot be used.")
+    note = clean_text(data.get("note"), multiline=True)
+    problem = _note_problem(note)
+    if problem:
+        errors["note"] = problem
     if errors:
         raise ValidationError({k: str(v) for k, v in errors.items()})
     proposal = SessionProposal(partner_id=user.partner_id, proposer_id=user.id, activity=activity, start_at=start,
@@ -199,14 +194,19 @@ def refuse_proposal(proposal_id: int, reviewer, note: str) -> SessionProposal:
     return proposal
 
 
+def _note_problem(note: str, missing_message=None):
+    """The message for a cleaned note (see `clean_text`), or None when it is good."""
+    problem = text_problem(note, MAX_NOTE, multiline=True, required=missing_message is not None)
+    return {Problem.MISSING: missing_message,
+            Problem.TOO_LONG: _l("The note is too long (1000 characters at most)."),
+            Problem.BAD_CHARACTERS: _l("The note contains characters that cannot be used.")}.get(problem)
+
+
 def _check_review_note(note: str, required: bool) -> str:
-    note = str(note or "").strip()
-    if required and not note:
-        raise ValidationError({"note": str(_l("Give the reason of the refusal: the partner reads it."))})
-    if len(note) > MAX_NOTE:
-        raise ValidationError({"note": str(_l("The note is too long (1000 characters at most)."))})
-    if has_control(note, allowed="\n\r\t"):
-        raise ValidationError({"note": str(_l("The note contains characters that cannot be used."))})
+    note = clean_text(note, multiline=True)
+    problem = _note_problem(note, _l("Give the reason of the refusal: the partner reads it.") if required else None)
+    if problem:
+        raise ValidationError({"note": str(problem)})
     return note
 
 

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -20,28 +19,22 @@ from app.extensions import db
 from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
+from app.validation import Problem, clean_text, email_key, is_code, name_error, normalise_email, text_problem
 
 LANGS = ("fr", "nl", "en")
-
-
-def normalise_email(raw: str) -> str:
-    """The address as it is written to (domain normalised); raises EmailNotValidError."""
-    return validate_email(raw, check_deliverability=False).normalized
+MAX_COMMENT = 2000
 
 
 def clean_registration(data: dict) -> dict:
     """Validate the fields of a registration; ValidationError lists every bad field."""
     errors: dict = {}
-    name = str(data.get("name") or "").strip()
-    if not name:
-        errors["name"] = _l("Give your name.")
-    elif _has_control(name):
-        errors["name"] = _l("The name contains characters that cannot be used.")
-    elif len(name) > 120:
-        errors["name"] = _l("The name is too long (120 characters at most).")
-    email = str(data.get("email") or "").strip()
+    name = clean_text(data.get("name"))
+    problem = name_error(name, _l("Give your name."))
+    if problem:
+        errors["name"] = problem
+    email = clean_text(data.get("email"))
     try:
-        email = normalise_email(email) if len(email) <= 254 else normalise_email("x" * 255)
+        email = normalise_email(email)
     except EmailNotValidError:
         errors["email"] = _l("Give a valid e-mail address, such as name@example.be.")
     language = data.get("language") or "fr"
@@ -52,7 +45,7 @@ def clean_registration(data: dict) -> dict:
     audience = None
     if data.get("audience"):
         code = str(data["audience"])
-        audience = None if _has_control(code) else db.session.scalar(db.select(Audience).where(Audience.code == code))
+        audience = db.session.scalar(db.select(Audience).where(Audience.code == code)) if is_code(code) else None
         if audience is None:
             errors["audience"] = _l("Unknown audience.")
     postcode = str(data.get("postcode") or "").strip() or None
@@ -63,13 +56,8 @@ def clean_registration(data: dict) -> dict:
         errors["channel"] = _l("Unknown channel.")
     if errors:
         raise ValidationError({k: str(v) for k, v in errors.items()})
-    return dict(name=name, email=email, email_key=email.lower(), language=language, audience=audience,
+    return dict(name=name, email=email, email_key=email_key(email), language=language, audience=audience,
                 postcode=postcode, channel=channel)
-
-
-def _has_control(text: str, allowed: str = "") -> bool:
-    """Control characters (NUL included: PostgreSQL refuses it) have no place in what people type."""
-    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
 
 
 def promotion_closes_at(session: Session):
@@ -209,15 +197,17 @@ def answer_survey(token: str, rating: int, comment: str) -> SurveyAnswer:
     errors = {}
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         errors["rating"] = _l("Choose a mark from 1 to 5.")
-    if len(comment or "") > 2000:
+    comment = clean_text(comment, multiline=True)
+    problem = text_problem(comment, MAX_COMMENT, multiline=True)
+    if problem is Problem.TOO_LONG:
         errors["comment"] = _l("The comment is too long (2000 characters at most).")
-    elif _has_control(comment or "", allowed="\n\r\t"):
+    elif problem is Problem.BAD_CHARACTERS:
         errors["comment"] = _l("The comment contains characters that cannot be used.")
     if registration.session.start_at > utcnow():
         errors["rating"] = _l("The survey opens when the session has started.")
     if errors:
         raise ValidationError({k: str(v) for k, v in errors.items()})
-    values = dict(rating=rating, comment=(comment or "").strip(), updated_at=utcnow())
+    values = dict(rating=rating, comment=comment, updated_at=utcnow())
     query = db.select(SurveyAnswer).where(SurveyAnswer.registration_id == registration.id)
     answer = db.session.scalar(query)
     if answer is None:
