@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.calendar.models import Partner
-from app.extensions import db
+from app.extensions import db, one_of
 from app.timeutil import UTCDateTime, utcnow
 
 STAFF_ROLES = ("admin", "coordinator", "counsellor")
@@ -18,7 +18,7 @@ ROLES = STAFF_ROLES + ("partner",)
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     __table_args__ = (
-        sa.CheckConstraint("role IN ('admin', 'coordinator', 'counsellor', 'partner')", name="role_known"),
+        one_of("role", ROLES),
         sa.CheckConstraint("(role = 'partner') = (partner_id IS NOT NULL)", name="partner_users_have_a_partner"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,12 +20,12 @@ from app.accounts.models import ROLES, STAFF_ROLES, LoginAttempt, User
 from app.calendar.models import Partner
 from app.errors import DomainError, Gone, ValidationError
 from app.extensions import db
+from app.i18n import LANGS
 from app.messages.models import Kind, OutboxMessage
 from app.messages.outbox import queue_message
 from app.timeutil import utcnow
 from app.validation import clean_text, email_key, name_error, normalise_email as normalise_address
 
-LANGS = ("fr", "nl", "en")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing a megabyte on every attempt would be an easy way to tire the server
 RESET_SALT = "account-password-reset"

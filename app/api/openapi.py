@@ -12,6 +12,7 @@ from typing import Any
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, STATUSES
 from app.extensions import MAX_ID
 from app.i18n import LANGS
+from app.registrations.models import STATUSES as REGISTRATION_STATUSES
 
 VERSION = "1.0.0"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -96,7 +97,7 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Registration": obj({
-        "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+        "status": {"type": "string", "enum": list(REGISTRATION_STATUSES)},
         "position": {"type": ["integer", "null"], "minimum": 1, "description": "Place on the waiting list, else null."},
         "token": {**STRING, "description": "The registration's secret: keep it, it is the key to cancel."},
         "session": {"type": "integer", "minimum": 1},

@@ -8,12 +8,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.calendar.models import Audience, Session
-from app.extensions import db
+from app.extensions import db, one_of
 from app.registrations.models import Registration
 from app.timeutil import UTCDateTime, utcnow
 
 ATTENDANCE_STATUSES = ("present", "absent")
-SOURCES = ("sheet", "qr", "join")
+SOURCES = ("sheet", "qr", "join")  # the sheet of a host, a QR code scanned, a join of the online room
 
 
 class Attendance(db.Model):
@@ -23,8 +23,8 @@ class Attendance(db.Model):
         sa.UniqueConstraint("session_id", "registration_id"),
         # A walk-in carries the key its sheet gave it, so sending it twice stores it once.
         sa.UniqueConstraint("session_id", "walkin_key"),
-        sa.CheckConstraint("status IN ('present', 'absent')", name="status_known"),
-        sa.CheckConstraint("source IN ('sheet', 'qr', 'join')", name="source_known"),
+        one_of("status", ATTENDANCE_STATUSES),
+        one_of("source", SOURCES),
         sa.CheckConstraint("(registration_id IS NULL) = (walkin_key IS NOT NULL)", name="registered_or_walkin"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

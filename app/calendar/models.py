@@ -6,13 +6,16 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, one_of
+from app.i18n import LANGS
 from app.timeutil import UTCDateTime, utcnow
 
 FORMATS = ("face_to_face", "online", "hybrid")
-DELIVERY_LANGUAGES = ("fr", "nl", "en", "fr_nl")
-STATUSES = ("scheduled", "cancelled")
-LANGS = ("fr", "nl", "en")
+ON_SITE_FORMATS = tuple(f for f in FORMATS if f != "online")  # held at a venue
+ONLINE_FORMATS = tuple(f for f in FORMATS if f != "face_to_face")  # with a videoconference room
+DELIVERY_LANGUAGES = LANGS + ("fr_nl",)  # the language a session is held in: one of ours, or French and Dutch
+STATUSES = ("scheduled", "cancelled")  # of a session
+EXCEPTION_KINDS = ("skip", "move")  # of one date of a series
 
 
 class Translated:
@@ -180,7 +183,7 @@ class SeriesException(db.Model):
     __tablename__ = "series_exception"
     __table_args__ = (
         sa.UniqueConstraint("series_id", "original_date"),
-        sa.CheckConstraint("kind IN ('skip', 'move')", name="kind_known"),
+        one_of("kind", EXCEPTION_KINDS),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"), index=True)
@@ -201,8 +204,8 @@ class Session(db.Model):
         sa.UniqueConstraint("series_id", "occurrence_date"),
         sa.CheckConstraint("end_at > start_at", name="ends_after_start"),
         sa.CheckConstraint("capacity > 0", name="capacity_positive"),
-        sa.CheckConstraint("format IN ('face_to_face', 'online', 'hybrid')", name="format_known"),
-        sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name="status_known"),
+        one_of("format", FORMATS),
+        one_of("status", STATUSES),
         sa.CheckConstraint("format = 'online' OR venue_id IS NOT NULL", name="venue_when_on_site"),
         sa.Index("ix_session_status_start", "status", "start_at"),
     )

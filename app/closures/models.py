@@ -7,15 +7,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.calendar.models import Session, Venue
-from app.extensions import db
+from app.extensions import db, one_of
 from app.timeutil import UTCDateTime, utcnow
+
+ACTIONS = ("online", "cancel")  # what a closure does to the on-site sessions: switch them online, or cancel them
 
 
 class Closure(db.Model):
     __tablename__ = "closure"
     __table_args__ = (
         sa.CheckConstraint("last_day >= first_day", name="days_in_order"),
-        sa.CheckConstraint("action IN ('online', 'cancel')", name="action_known"),
+        one_of("action", ACTIONS),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id"), index=True)

@@ -7,7 +7,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import db, one_of
 from app.timeutil import UTCDateTime, utcnow
 
 
@@ -40,8 +40,8 @@ STATUSES = ("queued", "sending", "sent", "failed")
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("kind").in_(KINDS), name="kind_known"),
-        sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name="status_known"),
+        one_of("kind", KINDS),
+        one_of("status", STATUSES),
         sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from flask import current_app
 from flask_babel import force_locale, format_datetime, gettext as _
 
 from app.attendance.qr import checkin_for_message
-from app.calendar.models import Session
+from app.calendar.models import ONLINE_FORMATS, Session
 from app.messages import content
 from app.messages.invitation import invitation
 from app.messages.models import Kind, OutboxMessage
@@ -62,7 +62,7 @@ def enqueue(kind: Kind | str, registration: Registration, *, position: int | Non
     lang = registration.language
     with force_locale(lang):
         details = session_details(registration.session, lang)
-        online = registration.session.format in ("online", "hybrid") and registration.status == "confirmed"
+        online = registration.session.format in ONLINE_FORMATS and registration.status == "confirmed"
         context = dict(registration=registration, details=details, links=links(registration),
                        paragraphs=content.paragraphs(kind, position=position, reason=reason),
                        checkin=checkin_for_message(kind, registration),

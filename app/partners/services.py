@@ -17,6 +17,7 @@ from app.calendar.models import (
 )
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.i18n import DEFAULT_LANG, LANGS
 from app.database import lock_row
 from app.integrations.registry import PROVIDERS
 from app.messages.models import Kind
@@ -213,7 +214,7 @@ def _check_review_note(note: str, required: bool) -> str:
 def _tell_proposer(proposal: SessionProposal) -> None:
     """The decision, by e-mail through the outbox, in the proposer's language (same transaction)."""
     user = proposal.proposer
-    lang = user.language if user.language in ("fr", "nl", "en") else "fr"
+    lang = user.language if user.language in LANGS else DEFAULT_LANG
     base = current_app.config["BASE_URL"]
     title = proposal.activity.localized("title", lang)
     subject = (_l("Your proposal is approved: %(title)s", title=title) if proposal.status == "approved"

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.calendar.models import Audience, Session
-from app.extensions import db
+from app.extensions import db, one_of
+from app.i18n import LANGS
 from app.timeutil import UTCDateTime, utcnow
 
 STATUSES = ("confirmed", "waitlisted", "cancelled")
@@ -22,9 +23,9 @@ class Registration(db.Model):
         sa.Index("uq_registration_session_email_active", "session_id", "email_key", unique=True,
                  sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE)),
         sa.Index("ix_registration_session_status", "session_id", "status"),
-        sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
-        sa.CheckConstraint("channel IN ('web', 'api', 'phone', 'email', 'desk')", name="channel_known"),
-        sa.CheckConstraint("language IN ('fr', 'nl', 'en')", name="language_known"),
+        one_of("status", STATUSES),
+        one_of("channel", CHANNELS),
+        one_of("language", LANGS),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)

@@ -16,12 +16,12 @@ from app.calendar.services import lock_session
 from app.closures.services import effective_capacity
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
+from app.i18n import LANGS
 from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
 from app.validation import Problem, clean_text, email_key, is_code, name_error, normalise_email, text_problem
 
-LANGS = ("fr", "nl", "en")
 MAX_COMMENT = 2000
 
 

@@ -7,9 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.calendar.models import Session
-from app.extensions import db
+from app.extensions import db, one_of
 from app.integrations.registry import PROVIDERS
 from app.timeutil import UTCDateTime, utcnow
+
+STATES = ("pending", "ready", "failed", "absent")
 
 
 class VideoRoom(db.Model):
@@ -18,8 +20,8 @@ class VideoRoom(db.Model):
 
     __tablename__ = "video_room"
     __table_args__ = (
-        sa.CheckConstraint("state IN ('pending', 'ready', 'failed', 'absent')", name="state_known"),
-        sa.CheckConstraint(sa.column("provider").in_(PROVIDERS), name="provider_known"),
+        one_of("state", STATES),
+        one_of("provider", PROVIDERS),
         sa.Index("ix_video_room_due", "state", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
