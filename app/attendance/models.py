@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.calendar.models import Audience, Session
 from app.extensions import db, one_of
+from app.mixins import CreatedAtMixin
 from app.registrations.models import Registration
 from app.timeutil import UTCDateTime, utcnow
 
@@ -16,7 +17,7 @@ ATTENDANCE_STATUSES = ("present", "absent")
 SOURCES = ("sheet", "qr", "join")  # the sheet of a host, a QR code scanned, a join of the online room
 
 
-class Attendance(db.Model):
+class Attendance(CreatedAtMixin, db.Model):
     __tablename__ = "attendance"
     __table_args__ = (
         # NULLs are distinct on both engines: one row per registered person, any number of walk-ins.
@@ -38,7 +39,6 @@ class Attendance(db.Model):
     source: Mapped[str] = mapped_column(sa.String(6), default="sheet")
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[Session] = relationship()
     registration: Mapped[Registration | None] = relationship()

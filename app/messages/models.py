@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db, one_of
+from app.mixins import CreatedAtMixin
 from app.timeutil import UTCDateTime, utcnow
 
 
@@ -37,7 +38,7 @@ KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 STATUSES = ("queued", "sending", "sent", "failed")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(CreatedAtMixin, db.Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
         one_of("kind", KINDS),
@@ -63,5 +64,4 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

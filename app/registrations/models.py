@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.calendar.models import Audience, Session
 from app.extensions import db, one_of
 from app.i18n import LANGS
+from app.mixins import CreatedAtMixin
 from app.timeutil import UTCDateTime, utcnow
 
 STATUSES = ("confirmed", "waitlisted", "cancelled")
@@ -16,7 +17,7 @@ CHANNELS = ("web", "api", "phone", "email", "desk")
 ACTIVE = "status != 'cancelled'"
 
 
-class Registration(db.Model):
+class Registration(CreatedAtMixin, db.Model):
     __tablename__ = "registration"
     __table_args__ = (
         # The last guard against a second active registration of one address on one session.
@@ -41,8 +42,7 @@ class Registration(db.Model):
     # Order on the waiting list: increasing within a session, never reused.
     waitlist_rank: Mapped[int | None] = mapped_column()
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -53,7 +53,7 @@ class Registration(db.Model):
     audience: Mapped[Audience | None] = relationship()
 
 
-class SurveyAnswer(db.Model):
+class SurveyAnswer(CreatedAtMixin, db.Model):
     """The short satisfaction survey after a session: one answer per registration."""
 
     __tablename__ = "survey_answer"
@@ -63,5 +63,4 @@ class SurveyAnswer(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
     rating: Mapped[int] = mapped_column()
     comment: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services
