@@ -15,6 +15,7 @@ from ical.timezone import IcsTimezoneInfo
 
 from app.calendar import services
 from app.calendar.models import Session
+from app.database import unit_of_work
 from app.extensions import db
 from app.feeds.ics import build_calendar, build_feed
 from app.timeutil import BRUSSELS, UTC, utcnow
@@ -410,7 +411,8 @@ def test_endpoints_have_the_agreed_names(app):
 def test_over_http_with_a_conditional_get(live_server):
     import requests
 
-    one_session(fmt="online")
+    with unit_of_work():  # the server reads committed data
+        one_session(fmt="online")
     url = f"{live_server}/feeds/workshops.ics"
     first = requests.get(url, params={"lang": "nl", **YEAR_2026}, timeout=10)
     assert first.status_code == 200 and first.headers["Content-Type"] == "text/calendar; charset=utf-8"
