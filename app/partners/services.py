@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.accounts.access import can
+from app.attendance.services import attendance_by_registration
 from app.calendar import services as calendar
 from app.calendar.models import (
     DELIVERY_LANGUAGES, FORMATS, Activity, Partner, Room, Session, Venue, activity_cohost,
@@ -70,8 +71,6 @@ def safe_cell(value) -> str:
 
 def registrations_csv(session: Session, labels: dict[str, str], header: list[str]) -> str:
     """The session's registrations as CSV for Excel: UTF-8 with a BOM, semicolons (Belgian Excel)."""
-    from app.attendance.services import attendance_by_registration
-
     marks = attendance_by_registration(session)
     out = io.StringIO()
     out.write("\ufeff")

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from app.calendar.models import Room, Session, Venue
 from app.extensions import db
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.timeutil import BRUSSELS
 from app.web.labels import MESSAGE_STATUS_LABELS
 from app.web.urls import id_from

@@ -10,7 +10,7 @@ from app.calendar.models import DELIVERY_LANGUAGES, Activity, Series
 from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.common import attach_errors, local_datetime, place_choices, venue_and_room, wall_clock_end
 from app.staff.forms import WEEKDAYS, MoveForm, RestoreForm, SeriesEditForm, SeriesForm, SkipForm
 from app.staff.services import clock_changes, preview, series_defaults, series_sessions

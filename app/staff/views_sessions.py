@@ -12,7 +12,7 @@ from app.database import unit_of_work
 from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.videorooms.services import room_of
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.common import attach_errors, load_session, local_datetime, place_choices, venue_and_room, wall_clock_end
 from app.staff.forms import ActionForm, CancelSessionForm, DeskForm, SessionEditForm, SessionForm
 from app.staff.services import edit_session, session_registrations, waitlist_positions
