@@ -18,6 +18,7 @@ from icalendar import Calendar, Component, Event, vDDDTypes, vDuration, vInt, vT
 from icalendar.prop import vCategory
 
 from app.calendar.models import Session
+from app.calendar.places import place_of
 from app.feeds.vtimezone import TZID, brussels_vtimezone
 from app.timeutil import BRUSSELS, UTC
 
@@ -98,12 +99,12 @@ class _EventWriter:
         key = (session.format, session.venue_id, session.room_id)
         found = self._places.get(key)
         if found is None:
-            if session.format == "online" or session.venue is None:
+            place = place_of(session)
+            if place is None:
                 found = self.words.online
             else:
-                parts = [session.venue.name] + ([session.room.name] if session.room else []) + [session.venue.address]
-                found = ", ".join(p for p in parts if p)
-                if session.format == "hybrid":
+                found = place.location()
+                if place.hybrid:
                     found = self.words.hybrid_place % {"place": found}
             self._places[key] = found
         return found
