@@ -44,7 +44,3 @@ class Attendance(CreatedAtMixin, db.Model):
     registration: Mapped[Registration | None] = relationship()
     audience: Mapped[Audience | None] = relationship()
     marked_by: Mapped[User | None] = relationship()
-
-    @property
-    def is_walkin(self) -> bool:
-        return self.registration_id is None

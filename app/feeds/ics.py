@@ -1,8 +1,8 @@
 """iCalendar files of sessions, built with icalendar.
 
-One builder serves the public feed, the download of one session, and later the invitations sent by
-e-mail (METHOD:REQUEST / CANCEL) and personal feeds: the method, the calendar's name and the refresh
-interval are arguments. The output depends only on the sessions, the language and the base URL, never
+One builder serves the public feed, the download of one session, the invitations sent by e-mail
+(METHOD:REQUEST / CANCEL, see app.messages.invitation) and the calendar file of one registration: the
+method, the calendar's name and the refresh interval are arguments. The output depends only on the sessions, the language and the base URL, never
 on the clock, so the same data gives the same bytes.
 """
 from __future__ import annotations
@@ -60,16 +60,6 @@ def words_for(lang: str) -> Words:
             cancelled_title=_("Cancelled: %(title)s"),
             cancelled_line=_("This session is cancelled."),
         )
-
-
-def feed_name(lang: str) -> str:
-    """The public feed's name in a language."""
-    return words_for(lang).calendar_name
-
-
-def session_url(base_url: str, lang: str, session_id: int) -> str:
-    """The public page of a session (the public contract's address)."""
-    return f"{base_url.rstrip('/')}/{lang}/sessions/{session_id}"
 
 
 def uid_host(base_url: str) -> str:
@@ -140,11 +130,6 @@ class _EventWriter:
         event["CATEGORIES"] = vCategory([theme])
         event["TRANSP"] = vText("OPAQUE")
         return event
-
-
-def session_event(session: Session, lang: str, base_url: str, dtstamp: datetime | None = None) -> Event:
-    """The VEVENT of one session (for callers that add ATTENDEE/ORGANIZER before sending)."""
-    return _EventWriter(words_for(lang), base_url, dtstamp).event(session)
 
 
 def build_calendar(
