@@ -6,7 +6,9 @@ from app.feeds.ics import words_for
 from app.i18n import LANGS
 from app.messages.models import STATUSES as MESSAGE_STATUSES
 from app.registrations.models import CHANNELS
-from app.web.labels import CHANNEL_LABELS, DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS, LANGUAGE_NAMES, MESSAGE_STATUS_LABELS
+from app.web.labels import (
+    CHANNEL_LABELS, DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS, LANGUAGE_NAMES, MESSAGE_STATUS_LABELS,
+)
 
 
 def test_labels_name_every_code_of_their_enumeration():

@@ -29,4 +29,4 @@ def test_the_pieces_of_a_place_and_the_three_ways_they_are_joined():
     assert place.location() == f"Cité des métiers, Salle 1, {address}"
     hybrid = place_of(_session("hybrid", hall))
     assert hybrid.hybrid and hybrid.room is None and hybrid.short() == "Cité des métiers"
-    assert hybrid.with_address() == f"Cité des métiers, {address}" and hybrid.location() == f"Cité des métiers, {address}"
+    assert hybrid.with_address() == hybrid.location() == f"Cité des métiers, {address}"

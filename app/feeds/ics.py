@@ -2,8 +2,8 @@
 
 One builder serves the public feed, the download of one session, the invitations sent by e-mail
 (METHOD:REQUEST / CANCEL, see app.messages.invitation) and the calendar file of one registration: the
-method, the calendar's name and the refresh interval are arguments. The output depends only on the sessions, the language and the base URL, never
-on the clock, so the same data gives the same bytes.
+method, the calendar's name and the refresh interval are arguments. The output depends only on the
+sessions, the language and the base URL, never on the clock, so the same data gives the same bytes.
 """
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ class SurveyForm(FlaskForm):
                         choices=[(n, str(n)) for n in range(1, 6)],
                         validators=[InputRequired(_l("Choose a mark from 1 to 5."))])
     comment = TextAreaField(_l("A comment (optional)"),
-                            validators=[Length(max=MAX_COMMENT, message=_l("The comment is too long (2000 characters at most)."))])
+                            validators=[Length(max=MAX_COMMENT,
+                                               message=_l("The comment is too long (2000 characters at most)."))])
     submit = SubmitField(_l("Send my answer"))
 
 
