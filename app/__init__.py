@@ -40,8 +40,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     session_changed.connect(note_change, weak=False)
     from app.accounts.views import bp as accounts_bp
     from app.api import bp as api_bp
-    from app.feeds import bp as feeds_bp
-    from app.public import bp as public_bp
+    from app.feeds.views import bp as feeds_bp
+    from app.public.views import bp as public_bp
     from app.closures.views import bp as closures_bp
     from app.registrations.views import bp as registrations_bp
     from app.partners.views import bp as partners_bp

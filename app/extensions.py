@@ -4,6 +4,9 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from collections.abc import Iterable
+
+import sqlalchemy as sa
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -17,6 +20,14 @@ NAMING_CONVENTION = {
 
 
 MAX_ID = 2**31 - 1  # the largest integer key both databases store (ids are 32-bit on PostgreSQL)
+
+
+def one_of(column: str, values: Iterable[str], name: str | None = None) -> sa.CheckConstraint:
+    """CHECK that `column` holds one of `values`, written ``column IN ('a', 'b')``, named ``<column>_known``.
+
+    The values come from the feature's one definition of them, so the database refuses what the code does not know;
+    changing them changes the constraint, which needs a migration."""
+    return sa.CheckConstraint(sa.column(column).in_(tuple(values)), name=name or f"{column}_known")
 
 
 class Base(DeclarativeBase):

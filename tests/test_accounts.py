@@ -12,9 +12,8 @@ from flask_babel import force_locale
 
 from app.accounts import services
 from app.accounts.models import LoginAttempt, User
-from app.errors import Gone, ValidationError
+from app.errors import ValidationError
 from app.extensions import db
-from app.messages.models import OutboxMessage
 from tests import factories as f
 from tests.test_accounts_helpers import PASSWORD, csrf_token, home_path, log_in, make_users
 

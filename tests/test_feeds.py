@@ -6,7 +6,7 @@ To see a cancelled session age out of the feed, the test cancels it through the 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa

@@ -23,7 +23,13 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 
 
 def seed() -> list[int]:
-    """A few public sessions around today (online, on site, hybrid, cancelled) and a school one."""
+    """A few public sessions around today (online, on site, hybrid, cancelled) and a school one, committed
+    for the live server."""
+    with unit_of_work():
+        return _seed()
+
+
+def _seed() -> list[int]:
     today = local_today()
     cv = f.activity("cv", organiser="actiris", cohosts=("vdab",))
     nl = f.activity("verder", language="nl", theme_code="studies", audiences=("students",), organiser="leerwinkel")

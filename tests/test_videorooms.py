@@ -8,7 +8,7 @@ from app.calendar import services as calendar
 from app.extensions import db
 from app.registrations import services as registrations
 from app.timeutil import UTC
-from app.videorooms.models import JoinEvent, VideoRoom
+from app.videorooms.models import JoinEvent
 from app.videorooms.services import room_of, sync_due
 from tests import factories as f
 

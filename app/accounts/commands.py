@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts.models import ROLES
+from app.i18n import LANGS
 
 users_command = AppGroup("users", help="Staff and partner accounts.")
 
@@ -14,7 +15,7 @@ users_command = AppGroup("users", help="Staff and partner accounts.")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the account may do.")
 @click.option("--name", default=None, help="The person's name (default: the part of the address before @).")
 @click.option("--partner", default=None, metavar="SLUG", help="The partner organisation of a partner user.")
-@click.option("--language", default="fr", type=click.Choice(("fr", "nl", "en")), help="Language of the messages.")
+@click.option("--language", default="fr", type=click.Choice(LANGS), help="Language of the messages.")
 @click.option("--password", default=None, help="Asked twice, hidden, when not given.")
 def create_user_command(email: str, role: str, name: str | None, partner: str | None, language: str,
                         password: str | None) -> None:

@@ -6,6 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired
 
+from app.i18n import LANGS
+from app.web.labels import LANGUAGE_NAMES
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=[InputRequired(_l("Give your e-mail address."))])
@@ -31,4 +34,4 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"), validate_choice=False)
     partner = SelectField(_l("Partner organisation (partner users only)"), validate_choice=False)
     language = SelectField(_l("Language of the messages"), validate_choice=False,
-                           choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
+                           choices=[(code, LANGUAGE_NAMES[code]) for code in LANGS])

@@ -8,17 +8,18 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.calendar.models import Partner
-from app.extensions import db
+from app.extensions import db, one_of
+from app.mixins import CreatedAtMixin
 from app.timeutil import UTCDateTime, utcnow
 
 STAFF_ROLES = ("admin", "coordinator", "counsellor")
 ROLES = STAFF_ROLES + ("partner",)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, CreatedAtMixin, db.Model):
     __tablename__ = "user_account"
     __table_args__ = (
-        sa.CheckConstraint("role IN ('admin', 'coordinator', 'counsellor', 'partner')", name="role_known"),
+        one_of("role", ROLES),
         sa.CheckConstraint("(role = 'partner') = (partner_id IS NOT NULL)", name="partner_users_have_a_partner"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +30,6 @@ class User(UserMixin, db.Model):
     partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"), index=True)
     language: Mapped[str] = mapped_column(sa.String(2), default="fr")
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 import secrets
-import unicodedata
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -21,11 +20,12 @@ from app.accounts.models import ROLES, STAFF_ROLES, LoginAttempt, User
 from app.calendar.models import Partner
 from app.errors import DomainError, Gone, ValidationError
 from app.extensions import db
+from app.i18n import LANGS
 from app.messages.models import Kind, OutboxMessage
 from app.messages.outbox import queue_message
 from app.timeutil import utcnow
+from app.validation import clean_text, email_key, name_error, normalise_email as normalise_address
 
-LANGS = ("fr", "nl", "en")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing a megabyte on every attempt would be an easy way to tire the server
 RESET_SALT = "account-password-reset"
@@ -81,15 +81,8 @@ class TooManyAttempts(DomainError):
 
 
 def normalise_email(raw: str) -> str:
-    """The address lower-cased after validation; raises EmailNotValidError."""
-    raw = (raw or "").strip()
-    if len(raw) > 254:
-        raise EmailNotValidError("too long")
-    return validate_email(raw, check_deliverability=False).normalized.lower()
-
-
-def _has_control(text: str) -> bool:
-    return any(unicodedata.category(c) in ("Cc", "Cs") for c in text)
+    """An account's address: checked, then lower-cased whole (one account per address); raises EmailNotValidError."""
+    return email_key(normalise_address(raw))
 
 
 def password_problem(password: str | None, email: str) -> str | None:
@@ -126,13 +119,10 @@ def create_user(email: str, name: str, role: str, password: str | None = None, p
         email = normalise_email(email)
     except EmailNotValidError:
         errors["email"] = _("Give a valid e-mail address of 254 characters at most, such as name@example.be.")
-    name = (name or "").strip()
-    if not name:
-        errors["name"] = _("Give the person's name.")
-    elif _has_control(name):
-        errors["name"] = _("The name contains characters that cannot be used.")
-    elif len(name) > 120:
-        errors["name"] = _("The name is too long (120 characters at most).")
+    name = clean_text(name)
+    problem = name_error(name, _("Give the person's name."))
+    if problem:
+        errors["name"] = str(problem)
     if role not in ROLES:
         errors["role"] = _("Choose a role: admin, coordinator, counsellor or partner.")
     if isinstance(partner, str):

@@ -1,5 +1,3 @@
-from flask import Blueprint
-
-bp = Blueprint("api", __name__)
-
-from app.api import registrations, views  # noqa: E402,F401
+"""The public JSON API, version 1, under /api/v1."""
+from app.api import registrations, views  # noqa: F401  (their routes)
+from app.api.blueprint import bp  # noqa: F401

@@ -6,13 +6,13 @@ Each endpoint of the API has its operation in `paths()`; the shapes of its answe
 from __future__ import annotations
 
 from copy import deepcopy
-from datetime import date
 from typing import Any
 
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, STATUSES
 from app.calendar.queries import EARLIEST, LATEST
 from app.extensions import MAX_ID
 from app.i18n import LANGS
+from app.registrations.models import STATUSES as REGISTRATION_STATUSES
 
 VERSION = "1.0.0"
 # A day from 2000-01-01 to 2100-12-31 (the calendar's range); empty means "not given", as in a form.
@@ -98,7 +98,7 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Registration": obj({
-        "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+        "status": {"type": "string", "enum": list(REGISTRATION_STATUSES)},
         "position": {"type": ["integer", "null"], "minimum": 1, "description": "Place on the waiting list, else null."},
         "token": {**STRING, "description": "The registration's secret: keep it, it is the key to cancel."},
         "session": {"type": "integer", "minimum": 1},

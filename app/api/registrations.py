@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from app.api import bp, errors
+from app.api import errors
+from app.api.blueprint import bp
 from app.database import unit_of_work
 from app.errors import NotFound, ValidationError
 from app.messages.services import links

@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 
 from app.calendar.models import Audience, Partner, Session, Theme
+from app.calendar.places import place_of
 from app.timeutil import to_local
 
 
@@ -35,14 +36,14 @@ def partner_entry(row: Partner, lang: str) -> dict[str, Any]:
 
 
 def venue(session: Session) -> dict[str, Any] | None:
-    if session.format == "online" or session.venue is None:
+    place = place_of(session)
+    if place is None:
         return None
-    notes = [session.venue.accessibility_notes, session.room.accessibility_notes if session.room else ""]
     return {
-        "name": session.venue.name,
-        "address": session.venue.address,
-        "room": session.room.name if session.room else None,
-        "accessibility": " ".join(n.strip() for n in notes if n and n.strip()) or None,
+        "name": place.venue,
+        "address": place.address,
+        "room": place.room,
+        "accessibility": " ".join(n.strip() for n in place.notes if n.strip()) or None,
     }
 
 

@@ -7,7 +7,8 @@ from datetime import date
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
-from app.api import bp, errors, openapi
+from app.api import errors, openapi
+from app.api.blueprint import bp
 from app.api import serializers as out
 from app.cache import renders
 from app.calendar.queries import calendar_version, filter_choices, get_public_session, list_sessions, parse_filters

@@ -8,23 +8,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.calendar.models import Audience, Session
-from app.extensions import db
+from app.extensions import db, one_of
+from app.mixins import CreatedAtMixin
 from app.registrations.models import Registration
 from app.timeutil import UTCDateTime, utcnow
 
 ATTENDANCE_STATUSES = ("present", "absent")
-SOURCES = ("sheet", "qr", "join")
+SOURCES = ("sheet", "qr", "join")  # the sheet of a host, a QR code scanned, a join of the online room
 
 
-class Attendance(db.Model):
+class Attendance(CreatedAtMixin, db.Model):
     __tablename__ = "attendance"
     __table_args__ = (
         # NULLs are distinct on both engines: one row per registered person, any number of walk-ins.
         sa.UniqueConstraint("session_id", "registration_id"),
         # A walk-in carries the key its sheet gave it, so sending it twice stores it once.
         sa.UniqueConstraint("session_id", "walkin_key"),
-        sa.CheckConstraint("status IN ('present', 'absent')", name="status_known"),
-        sa.CheckConstraint("source IN ('sheet', 'qr', 'join')", name="source_known"),
+        one_of("status", ATTENDANCE_STATUSES),
+        one_of("source", SOURCES),
         sa.CheckConstraint("(registration_id IS NULL) = (walkin_key IS NOT NULL)", name="registered_or_walkin"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,13 +39,8 @@ class Attendance(db.Model):
     source: Mapped[str] = mapped_column(sa.String(6), default="sheet")
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[Session] = relationship()
     registration: Mapped[Registration | None] = relationship()
     audience: Mapped[Audience | None] = relationship()
     marked_by: Mapped[User | None] = relationship()
-
-    @property
-    def is_walkin(self) -> bool:
-        return self.registration_id is None

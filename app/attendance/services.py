@@ -5,10 +5,9 @@ Every write is idempotent: the same mark sent twice (a retry after a lost answer
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +17,7 @@ from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import utcnow
+from app.validation import clean_text, is_code, name_error, normalise_email
 from app.videorooms.models import JoinEvent
 
 WALKIN_KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
@@ -27,10 +27,6 @@ WALKIN_KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
 class SheetRow:
     registration: Registration
     attendance: Attendance | None
-
-
-def _control(text: str) -> bool:
-    return any(unicodedata.category(c) in ("Cc", "Cs") for c in text)
 
 
 def attendance_by_registration(session: Session) -> dict[int, Attendance]:
@@ -112,26 +108,20 @@ def save_walkin(session: Session, key: str, user, name: str | None = None, email
 
 def clean_walkin(name, email, audience) -> dict:
     errors: dict = {}
-    name = str(name or "").strip()
-    if not name:
-        errors["name"] = _l("Give the person's name.")
-    elif len(name) > 120:
-        errors["name"] = _l("The name is too long (120 characters at most).")
-    elif _control(name):
-        errors["name"] = _l("The name contains characters that cannot be used.")
-    email = str(email or "").strip()
+    name = clean_text(name)
+    problem = name_error(name, _l("Give the person's name."))
+    if problem:
+        errors["name"] = problem
+    email = clean_text(email)
     if email:
         try:
-            if len(email) > 254:
-                raise EmailNotValidError("too long")
-            email = validate_email(email, check_deliverability=False).normalized
+            email = normalise_email(email)
         except EmailNotValidError:
             errors["email"] = _l("Give a valid e-mail address, such as name@example.be, or leave it empty.")
     found = None
     if audience:
         code = str(audience)
-        found = None if _control(code) or len(code) > 40 else db.session.scalar(
-            db.select(Audience).where(Audience.code == code))
+        found = db.session.scalar(db.select(Audience).where(Audience.code == code)) if is_code(code) else None
         if found is None:
             errors["audience"] = _l("Unknown audience.")
     if errors:

@@ -10,16 +10,11 @@ from app.calendar.models import DELIVERY_LANGUAGES, LANGS, Activity, Audience, P
 from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import utcnow
+from app.validation import CAPACITY_OUT_OF_RANGE, MAX_CAPACITY, Problem, clean_text, is_whole_number, text_problem
 
 # field -> (longest length, required, newlines allowed)
 TEXTS = {"title": (200, False, False), "summary": (500, False, True), "description": (10_000, False, True)}
 REQUIRED_TITLES = ("fr", "nl")  # the public sees everything in French and Dutch; English falls back to French
-MAX_CAPACITY = 10_000
-
-
-def _has_control(text: str, newlines: bool) -> bool:
-    allowed = "\n\r\t" if newlines else ""
-    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
 
 
 def _clean_texts(errors: dict, data: dict) -> dict:
@@ -27,12 +22,14 @@ def _clean_texts(errors: dict, data: dict) -> dict:
     for field, (longest, _required, newlines) in TEXTS.items():
         for lang in LANGS:
             name = f"{field}_{lang}"
-            value = str(data.get(name) or "").strip()
-            if field == "title" and lang in REQUIRED_TITLES and not value:
+            value = clean_text(data.get(name), multiline=newlines)
+            problem = text_problem(value, longest, multiline=newlines,
+                                   required=field == "title" and lang in REQUIRED_TITLES)
+            if problem is Problem.MISSING:
                 errors[name] = _l("Give the title in this language.")
-            elif len(value) > longest:
+            elif problem is Problem.TOO_LONG:
                 errors[name] = _l("This text is too long (%(num)d characters at most).", num=longest)
-            elif _has_control(value, newlines):
+            elif problem is Problem.BAD_CHARACTERS:
                 errors[name] = _l("This text contains characters that cannot be used.")
             cleaned[name] = value
     return cleaned
@@ -40,7 +37,7 @@ def _clean_texts(errors: dict, data: dict) -> dict:
 
 def _whole(errors: dict, data: dict, name: str, low: int, high: int, message) -> int | None:
     value = data.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+    if not is_whole_number(value, low, high):
         errors[name] = message
         return None
     return value
@@ -72,8 +69,7 @@ def clean_activity(data: dict) -> dict:
         errors["language"] = _l("Choose French, Dutch, English or bilingual French/Dutch.")
     duration = _whole(errors, data, "default_duration_minutes", 1, 24 * 60,
                       _l("The duration must be from 1 minute to 24 hours."))
-    capacity = _whole(errors, data, "default_capacity", 1, MAX_CAPACITY,
-                      _l("The capacity must be a whole number from 1 to 10000."))
+    capacity = _whole(errors, data, "default_capacity", 1, MAX_CAPACITY, CAPACITY_OUT_OF_RANGE)
     organiser = _rows(Partner, [data["organiser"]]) if data.get("organiser") else []
     if organiser is None:
         errors["organiser"] = _l("Unknown partner.")

@@ -6,13 +6,17 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import db, one_of
+from app.i18n import LANGS
+from app.mixins import CreatedAtMixin, LastChangedMixin, TimestampsMixin
 from app.timeutil import UTCDateTime, utcnow
 
 FORMATS = ("face_to_face", "online", "hybrid")
-DELIVERY_LANGUAGES = ("fr", "nl", "en", "fr_nl")
-STATUSES = ("scheduled", "cancelled")
-LANGS = ("fr", "nl", "en")
+ON_SITE_FORMATS = tuple(f for f in FORMATS if f != "online")  # held at a venue
+ONLINE_FORMATS = tuple(f for f in FORMATS if f != "face_to_face")  # with a videoconference room
+DELIVERY_LANGUAGES = LANGS + ("fr_nl",)  # the language a session is held in: one of ours, or French and Dutch
+STATUSES = ("scheduled", "cancelled")  # of a session
+EXCEPTION_KINDS = ("skip", "move")  # of one date of a series
 
 
 class Translated:
@@ -26,37 +30,35 @@ class Translated:
         return ""
 
 
-class Theme(Translated, db.Model):
+class LabelledMixin(Translated):
+    """A row of a reference list: a stable code, and its label in each language (`localized("label", lang)`)."""
+
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    label_fr: Mapped[str] = mapped_column(sa.String(120))
+    label_nl: Mapped[str] = mapped_column(sa.String(120))
+    label_en: Mapped[str] = mapped_column(sa.String(120))
+
+
+class Theme(LabelledMixin, LastChangedMixin, db.Model):
     __tablename__ = "theme"
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    label_fr: Mapped[str] = mapped_column(sa.String(120))
-    label_nl: Mapped[str] = mapped_column(sa.String(120))
-    label_en: Mapped[str] = mapped_column(sa.String(120))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
 
 
-class Audience(Translated, db.Model):
+class Audience(LabelledMixin, LastChangedMixin, db.Model):
     __tablename__ = "audience"
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    label_fr: Mapped[str] = mapped_column(sa.String(120))
-    label_nl: Mapped[str] = mapped_column(sa.String(120))
-    label_en: Mapped[str] = mapped_column(sa.String(120))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
 
 
-class Venue(db.Model):
+class Venue(LastChangedMixin, db.Model):
     __tablename__ = "venue"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(160), unique=True)
     address: Mapped[str] = mapped_column(sa.String(300))
     accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
     rooms: Mapped[list[Room]] = relationship(back_populates="venue", order_by="Room.name")
 
 
-class Room(db.Model):
+class Room(LastChangedMixin, db.Model):
     __tablename__ = "room"
     __table_args__ = (sa.UniqueConstraint("venue_id", "name"), sa.CheckConstraint("capacity > 0", name="capacity_positive"))
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,11 +66,10 @@ class Room(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     capacity: Mapped[int] = mapped_column()
     accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
     venue: Mapped[Venue] = relationship(back_populates="rooms")
 
 
-class Partner(Translated, db.Model):
+class Partner(Translated, LastChangedMixin, db.Model):
     __tablename__ = "partner"
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
@@ -80,7 +81,6 @@ class Partner(Translated, db.Model):
     contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     room_provider: Mapped[str | None] = mapped_column(sa.String(20))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
 
 
 activity_audience = sa.Table(
@@ -98,7 +98,7 @@ activity_cohost = sa.Table(
 )
 
 
-class Activity(Translated, db.Model):
+class Activity(Translated, CreatedAtMixin, LastChangedMixin, db.Model):
     """A kind of workshop; its sessions are the dated occurrences."""
 
     __tablename__ = "activity"
@@ -123,8 +123,6 @@ class Activity(Translated, db.Model):
     default_capacity: Mapped[int] = mapped_column(default=20)
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"), index=True)
     schools_only: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, server_default=sa.func.now())
 
     theme: Mapped[Theme] = relationship()
     organiser: Mapped[Partner | None] = relationship()
@@ -138,7 +136,7 @@ class Activity(Translated, db.Model):
         return found + [p for p in self.cohosts if p not in found]
 
 
-class Series(db.Model):
+class Series(TimestampsMixin, db.Model):
     """An activity every week on given weekdays, at a Brussels wall-clock time."""
 
     __tablename__ = "series"
@@ -159,8 +157,6 @@ class Series(db.Model):
     room_id: Mapped[int | None] = mapped_column(sa.ForeignKey("room.id"))
     capacity: Mapped[int] = mapped_column()
     language: Mapped[str | None] = mapped_column(sa.String(5))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     activity: Mapped[Activity] = relationship()
     venue: Mapped[Venue | None] = relationship()
@@ -180,7 +176,7 @@ class SeriesException(db.Model):
     __tablename__ = "series_exception"
     __table_args__ = (
         sa.UniqueConstraint("series_id", "original_date"),
-        sa.CheckConstraint("kind IN ('skip', 'move')", name="kind_known"),
+        one_of("kind", EXCEPTION_KINDS),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(sa.ForeignKey("series.id", ondelete="CASCADE"), index=True)
@@ -193,7 +189,7 @@ class SeriesException(db.Model):
     series: Mapped[Series] = relationship(back_populates="exceptions")
 
 
-class Session(db.Model):
+class Session(CreatedAtMixin, db.Model):
     """One dated occurrence of an activity; registrations hang on it."""
 
     __tablename__ = "session"
@@ -201,8 +197,8 @@ class Session(db.Model):
         sa.UniqueConstraint("series_id", "occurrence_date"),
         sa.CheckConstraint("end_at > start_at", name="ends_after_start"),
         sa.CheckConstraint("capacity > 0", name="capacity_positive"),
-        sa.CheckConstraint("format IN ('face_to_face', 'online', 'hybrid')", name="format_known"),
-        sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name="status_known"),
+        one_of("format", FORMATS),
+        one_of("status", STATUSES),
         sa.CheckConstraint("format = 'online' OR venue_id IS NOT NULL", name="venue_when_on_site"),
         sa.Index("ix_session_status_start", "status", "start_at"),
     )
@@ -226,8 +222,7 @@ class Session(db.Model):
     confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
     waitlisted_count: Mapped[int] = mapped_column(default=0, server_default="0")
     seats_version: Mapped[int] = mapped_column(default=0, server_default="0")  # grows with every recount
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services (see _touch)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     activity: Mapped[Activity] = relationship()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.calendar.models import (
     DELIVERY_LANGUAGES, FORMATS, Activity, Audience, Partner, Room, Session, Theme, Venue, activity_audience, activity_cohost,
 )
+from app.closures.models import Closure
 from app.extensions import MAX_ID, db
 from app.text import fold
 from app.timeutil import local_day_bounds, local_today
@@ -188,8 +189,6 @@ def calendar_version() -> tuple:
     """
     def latest(model):
         return db.select(sa.func.max(model.updated_at)).scalar_subquery()
-
-    from app.closures.models import Closure
 
     query = db.select(
         sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.coalesce(sa.func.sum(Session.seats_version), 0),

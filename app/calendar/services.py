@@ -13,8 +13,7 @@ from app.database import lock_row
 from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS, UTC, local_span, utcnow
-
-MAX_CAPACITY = 10_000
+from app.validation import CAPACITY_OUT_OF_RANGE, is_capacity, is_whole_number
 MAX_SERIES_DAYS = 2 * 366
 
 
@@ -28,8 +27,8 @@ def check_place(errors: dict, fmt: str, venue: Venue | None, room: Room | None) 
 
 
 def _check_capacity(errors: dict, capacity) -> None:
-    if not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= MAX_CAPACITY:
-        errors["capacity"] = _l("The capacity must be a whole number from 1 to 10000.")
+    if not is_capacity(capacity):
+        errors["capacity"] = CAPACITY_OUT_OF_RANGE
 
 
 def _check_language(errors: dict, language: str | None) -> None:
@@ -213,7 +212,7 @@ def _check_series(errors: dict, values: dict) -> None:
     if not isinstance(values["start_time"], time):
         errors["start_time"] = _l("Give a start time.")
     minutes = values["duration_minutes"]
-    if not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
+    if not is_whole_number(minutes, 1, 24 * 60):
         errors["duration_minutes"] = _l("The duration must be from 1 minute to 24 hours.")
     first, last = values["start_date"], values["end_date"]
     if last < first:

@@ -6,6 +6,10 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.web.forms import Within
 
+from app.closures.models import ACTIONS
+
+ACTION_LABELS = {"online": _l("Switch them online"), "cancel": _l("Cancel them")}
+
 
 class ClosureForm(FlaskForm):
     venue = SelectField(_l("Venue"), coerce=int, validators=[InputRequired(_l("Choose a venue."))])
@@ -15,7 +19,7 @@ class ClosureForm(FlaskForm):
         InputRequired(_l("Give the reason, as the public will read it.")),
         Length(max=300, message=_l("The reason is too long (300 characters at most)."))])
     action = RadioField(_l("Sessions on site during the closure"), default="online",
-                        choices=[("online", _l("Switch them online")), ("cancel", _l("Cancel them"))])
+                        choices=[(action, ACTION_LABELS[action]) for action in ACTIONS])
     preview = SubmitField(_l("Show the sessions concerned"))
     confirm = SubmitField(_l("Confirm the closure"))
 

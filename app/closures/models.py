@@ -7,15 +7,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.calendar.models import Session, Venue
-from app.extensions import db
-from app.timeutil import UTCDateTime, utcnow
+from app.extensions import db, one_of
+from app.mixins import CreatedAtMixin, TimestampsMixin
+from app.timeutil import UTCDateTime
+
+ACTIONS = ("online", "cancel")  # what a closure does to the on-site sessions: switch them online, or cancel them
 
 
-class Closure(db.Model):
+class Closure(TimestampsMixin, db.Model):
     __tablename__ = "closure"
     __table_args__ = (
         sa.CheckConstraint("last_day >= first_day", name="days_in_order"),
-        sa.CheckConstraint("action IN ('online', 'cancel')", name="action_known"),
+        one_of("action", ACTIONS),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id"), index=True)
@@ -24,8 +27,6 @@ class Closure(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(300))
     action: Mapped[str] = mapped_column(sa.String(6))  # switch on-site sessions online, or cancel them
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     venue: Mapped[Venue] = relationship()
     effects: Mapped[list[ClosureEffect]] = relationship(back_populates="closure", cascade="all, delete-orphan")
@@ -49,7 +50,7 @@ class ClosureEffect(db.Model):
     session: Mapped[Session] = relationship()
 
 
-class CapacityCap(db.Model):
+class CapacityCap(CreatedAtMixin, db.Model):
     """For a period, new registrations on site respect a share of each room's capacity."""
 
     __tablename__ = "capacity_cap"
@@ -63,6 +64,5 @@ class CapacityCap(db.Model):
     last_day: Mapped[date] = mapped_column(sa.Date)
     percent: Mapped[int] = mapped_column()
     reason: Mapped[str] = mapped_column(sa.String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     venue: Mapped[Venue | None] = relationship()

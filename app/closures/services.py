@@ -9,15 +9,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.calendar import services as calendar
-from app.calendar.models import Room, Session, Venue
-from app.closures.models import CapacityCap, Closure, ClosureEffect
+from app.calendar.models import ON_SITE_FORMATS, Room, Session, Venue
+from app.closures.models import ACTIONS, CapacityCap, Closure, ClosureEffect
 from app.errors import ValidationError
 from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import BRUSSELS, local_day_bounds, local_today, utcnow
-
-ON_SITE = ("face_to_face", "hybrid")
-
 
 @dataclass
 class Affected:
@@ -41,7 +38,7 @@ def _check(venue: Venue | None, first: date | None, last: date | None, reason: s
         errors["reason"] = _l("Give the reason, as the public will read it.")
     elif len(reason) > 300:
         errors["reason"] = _l("The reason is too long (300 characters at most).")
-    if action not in ("online", "cancel"):
+    if action not in ACTIONS:
         errors["action"] = _l("Choose to switch the sessions online or to cancel them.")
     if errors:
         raise ValidationError({k: str(v) for k, v in errors.items()})
@@ -52,7 +49,7 @@ def affected_sessions(venue: Venue, first: date, last: date) -> list[Affected]:
     start, end = local_day_bounds(first, last)
     sessions = list(db.session.scalars(
         db.select(Session).where(Session.venue_id == venue.id, Session.status == "scheduled",
-                                 Session.format.in_(ON_SITE), Session.start_at >= max(start, utcnow()),
+                                 Session.format.in_(ON_SITE_FORMATS), Session.start_at >= max(start, utcnow()),
                                  Session.start_at < end).order_by(Session.start_at)))
     people: dict[int, list[Registration]] = {s.id: [] for s in sessions}
     if sessions:
@@ -173,7 +170,7 @@ def sessions_over_cap() -> list[tuple[Session, int]]:
     found = []
     for cap in db.session.scalars(db.select(CapacityCap).where(CapacityCap.last_day >= local_today())):
         start, end = local_day_bounds(cap.first_day, cap.last_day)
-        query = db.select(Session).where(Session.status == "scheduled", Session.format.in_(ON_SITE),
+        query = db.select(Session).where(Session.status == "scheduled", Session.format.in_(ON_SITE_FORMATS),
                                          Session.start_at >= max(start, utcnow()), Session.start_at < end)
         if cap.venue_id is not None:
             query = query.where(Session.venue_id == cap.venue_id)

@@ -1,5 +1,2 @@
-from flask import Blueprint
-
-bp = Blueprint("feeds", __name__)
-
-from app.feeds import views  # noqa: E402,F401
+"""Calendar files: the public feed, one session's download (`views.bp`), and the iCalendar builder
+that messages use for their invitations."""

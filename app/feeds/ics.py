@@ -1,9 +1,9 @@
 """iCalendar files of sessions, built with icalendar.
 
-One builder serves the public feed, the download of one session, and later the invitations sent by
-e-mail (METHOD:REQUEST / CANCEL) and personal feeds: the method, the calendar's name and the refresh
-interval are arguments. The output depends only on the sessions, the language and the base URL, never
-on the clock, so the same data gives the same bytes.
+One builder serves the public feed, the download of one session, the invitations sent by e-mail
+(METHOD:REQUEST / CANCEL, see app.messages.invitation) and the calendar file of one registration: the
+method, the calendar's name and the refresh interval are arguments. The output depends only on the
+sessions, the language and the base URL, never on the clock, so the same data gives the same bytes.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from icalendar import Calendar, Component, Event, vDDDTypes, vDuration, vInt, vT
 from icalendar.prop import vCategory
 
 from app.calendar.models import Session
+from app.calendar.places import place_of
 from app.feeds.vtimezone import TZID, brussels_vtimezone
 from app.timeutil import BRUSSELS, UTC
 
@@ -61,16 +62,6 @@ def words_for(lang: str) -> Words:
         )
 
 
-def feed_name(lang: str) -> str:
-    """The public feed's name in a language."""
-    return words_for(lang).calendar_name
-
-
-def session_url(base_url: str, lang: str, session_id: int) -> str:
-    """The public page of a session (the public contract's address)."""
-    return f"{base_url.rstrip('/')}/{lang}/sessions/{session_id}"
-
-
 def uid_host(base_url: str) -> str:
     return urlsplit(base_url).hostname or "localhost"
 
@@ -98,12 +89,12 @@ class _EventWriter:
         key = (session.format, session.venue_id, session.room_id)
         found = self._places.get(key)
         if found is None:
-            if session.format == "online" or session.venue is None:
+            place = place_of(session)
+            if place is None:
                 found = self.words.online
             else:
-                parts = [session.venue.name] + ([session.room.name] if session.room else []) + [session.venue.address]
-                found = ", ".join(p for p in parts if p)
-                if session.format == "hybrid":
+                found = place.location()
+                if place.hybrid:
                     found = self.words.hybrid_place % {"place": found}
             self._places[key] = found
         return found
@@ -139,11 +130,6 @@ class _EventWriter:
         event["CATEGORIES"] = vCategory([theme])
         event["TRANSP"] = vText("OPAQUE")
         return event
-
-
-def session_event(session: Session, lang: str, base_url: str, dtstamp: datetime | None = None) -> Event:
-    """The VEVENT of one session (for callers that add ATTENDEE/ORGANIZER before sending)."""
-    return _EventWriter(words_for(lang), base_url, dtstamp).event(session)
 
 
 def build_calendar(

@@ -4,16 +4,17 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from flask import Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
 from flask_babel import gettext as _, refresh
 from werkzeug.http import http_date
 
 from app.calendar.queries import MAX_SPAN_DAYS, get_public_session, list_sessions, parse_filters
-from app.feeds import bp
 from app.feeds.freshness import feed_validators
 from app.feeds.ics import build_feed
 from app.i18n import LANGS, negotiate
 from app.timeutil import local_day_bounds, local_today, to_local, utcnow
+
+bp = Blueprint("feeds", __name__)
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "public, max-age=300"

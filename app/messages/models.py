@@ -7,7 +7,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import db, one_of
+from app.mixins import CreatedAtMixin
 from app.timeutil import UTCDateTime, utcnow
 
 
@@ -38,11 +39,11 @@ KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
 STATUSES = ("queued", "sending", "sent", "failed")
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(CreatedAtMixin, db.Model):
     __tablename__ = "outbox_message"
     __table_args__ = (
-        sa.CheckConstraint(sa.column("kind").in_(KINDS), name="kind_known"),
-        sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name="status_known"),
+        one_of("kind", KINDS),
+        one_of("status", STATUSES),
         sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,5 +65,4 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,7 +7,8 @@ from flask import current_app
 from flask_babel import force_locale, format_datetime, gettext as _
 
 from app.attendance.qr import checkin_for_message
-from app.calendar.models import Session
+from app.calendar.models import ONLINE_FORMATS, Session
+from app.calendar.places import place_of
 from app.messages import content
 from app.messages.invitation import invitation
 from app.messages.models import Kind, OutboxMessage
@@ -32,12 +33,12 @@ def links(registration: Registration) -> dict[str, str]:
 def session_details(session: Session, lang: str) -> dict:
     """The session as a message shows it, in the current locale."""
     start, end = to_local(session.start_at), to_local(session.end_at)
-    if session.format == "online":
+    found = place_of(session)
+    if found is None:
         place = _("Online: the link to join comes with your reminder.")
     else:
-        venue = session.venue
-        place = f"{venue.name}, {venue.address}" + (f" ({session.room.name})" if session.room else "")
-        if session.format == "hybrid":
+        place = found.with_address()
+        if found.hybrid:
             place = _("%(place)s, or online", place=place)
     return {
         "title": session.activity.localized("title", lang),
@@ -65,7 +66,7 @@ def enqueue(kind: Kind | str, registration: Registration, *, position: int | Non
     lang = registration.language
     with force_locale(lang):
         details = session_details(registration.session, lang)
-        online = registration.session.format in ("online", "hybrid") and registration.status == "confirmed"
+        online = registration.session.format in ONLINE_FORMATS and registration.status == "confirmed"
         context = dict(registration=registration, details=details, links=links(registration),
                        paragraphs=content.paragraphs(kind, position=position, reason=reason),
                        checkin=checkin_for_message(kind, registration),

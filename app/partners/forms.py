@@ -6,6 +6,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.integrations.registry import LABELS as PROVIDER_LABELS
 from app.partners.services import MAX_NOTE
+from app.validation import CAPACITY_OUT_OF_RANGE, MAX_CAPACITY
 
 
 def _optional_int(value):
@@ -23,7 +24,7 @@ class ProposalForm(FlaskForm):
     room = SelectField(_l("Room (optional)"), coerce=_optional_int, validate_choice=False)
     capacity = IntegerField(_l("Capacity"), validators=[
         InputRequired(_l("Give the number of seats.")),
-        NumberRange(min=1, max=10000, message=_l("The capacity must be a whole number from 1 to 10000."))])
+        NumberRange(min=1, max=MAX_CAPACITY, message=CAPACITY_OUT_OF_RANGE)])
     language = SelectField(_l("Language of the session"), validators=[InputRequired()])
     note = TextAreaField(_l("Note for the centre (optional)"), validators=[
         Optional(), Length(max=MAX_NOTE, message=_l("The note is too long (1000 characters at most)."))])

@@ -7,20 +7,21 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
-from app.calendar.models import Activity, Partner, Room, Session, Venue
-from app.extensions import db
+from app.calendar.models import FORMATS, Activity, Partner, Room, Session, Venue
+from app.extensions import db, one_of
+from app.mixins import CreatedAtMixin
 from app.timeutil import UTCDateTime, utcnow
 
 PROPOSAL_STATUSES = ("pending", "approved", "refused")
 
 
-class SessionProposal(db.Model):
+class SessionProposal(CreatedAtMixin, db.Model):
     __tablename__ = "session_proposal"
     __table_args__ = (
-        sa.CheckConstraint("status IN ('pending', 'approved', 'refused')", name="status_known"),
+        one_of("status", PROPOSAL_STATUSES),
         sa.CheckConstraint("end_at > start_at", name="ends_after_start"),
         sa.CheckConstraint("capacity > 0", name="capacity_positive"),
-        sa.CheckConstraint("format IN ('face_to_face', 'online', 'hybrid')", name="format_known"),
+        one_of("format", FORMATS),
         sa.CheckConstraint("status != 'approved' OR created_session_id IS NOT NULL", name="approved_has_session"),
         sa.Index("ix_session_proposal_status_created", "status", "created_at"),
     )
@@ -41,8 +42,7 @@ class SessionProposal(db.Model):
     review_note: Mapped[str] = mapped_column(sa.Text, default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services
 
     partner: Mapped[Partner] = relationship()
     proposer: Mapped[User] = relationship(foreign_keys=[proposer_id])

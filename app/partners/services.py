@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -12,12 +11,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.accounts.access import can
+from app.attendance.services import attendance_by_registration
 from app.calendar import services as calendar
 from app.calendar.models import (
     DELIVERY_LANGUAGES, FORMATS, Activity, Partner, Room, Session, Venue, activity_cohost,
 )
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.i18n import DEFAULT_LANG, LANGS
 from app.database import lock_row
 from app.integrations.registry import PROVIDERS
 from app.messages.models import Kind
@@ -25,14 +26,11 @@ from app.messages.outbox import queue_message
 from app.partners.models import SessionProposal
 from app.registrations.models import Registration
 from app.timeutil import BRUSSELS, UTC, to_local, utcnow
+from app.validation import CAPACITY_OUT_OF_RANGE, Problem, clean_text, is_capacity, text_problem
 
 RECENT_DAYS = 30
 MAX_NOTE = 1000
 MAX_PROPOSAL_DAYS_AHEAD = 2 * 366
-
-
-def has_control(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
 
 
 # Sessions and registrations ---------------------------------------------------------------------
@@ -73,8 +71,6 @@ def safe_cell(value) -> str:
 
 def registrations_csv(session: Session, labels: dict[str, str], header: list[str]) -> str:
     """The session's registrations as CSV for Excel: UTF-8 with a BOM, semicolons (Belgian Excel)."""
-    from app.attendance.services import attendance_by_registration
-
     marks = attendance_by_registration(session)
     out = io.StringIO()
     out.write("\ufeff")
@@ -131,16 +127,15 @@ def propose_session(user, data: dict) -> SessionProposal:
     if room is not None and (venue is None or room.venue_id != venue.id):
         errors["room"] = _l("This room is not in the chosen venue.")
     capacity = data.get("capacity")
-    if not isinstance(capacity, int) or isinstance(capacity, bool) or not 1 <= capacity <= calendar.MAX_CAPACITY:
-        errors["capacity"] = _l("The capacity must be a whole number from 1 to 10000.")
+    if not is_capacity(capacity):
+        errors["capacity"] = CAPACITY_OUT_OF_RANGE
     language = data.get("language")
     if language not in DELIVERY_LANGUAGES:
         errors["language"] = _l("Choose French, Dutch, English or bilingual French/Dutch.")
-    note = str(data.get("note") or "").strip()
-    if len(note) > MAX_NOTE:
-        errors["note"] = _l("The note is too long (1000 characters at most).")
-    elif has_control(note, allowed="\n\r\t"):
-        errors["note"] = _l("The note contains characters that cannot be used.")
+    note = clean_text(data.get("note"), multiline=True)
+    problem = _note_problem(note)
+    if problem:
+        errors["note"] = problem
     if errors:
         raise ValidationError({k: str(v) for k, v in errors.items()})
     proposal = SessionProposal(partner_id=user.partner_id, proposer_id=user.id, activity=activity, start_at=start,
@@ -199,21 +194,26 @@ def refuse_proposal(proposal_id: int, reviewer, note: str) -> SessionProposal:
     return proposal
 
 
+def _note_problem(note: str, missing_message=None):
+    """The message for a cleaned note (see `clean_text`), or None when it is good."""
+    problem = text_problem(note, MAX_NOTE, multiline=True, required=missing_message is not None)
+    return {Problem.MISSING: missing_message,
+            Problem.TOO_LONG: _l("The note is too long (1000 characters at most)."),
+            Problem.BAD_CHARACTERS: _l("The note contains characters that cannot be used.")}.get(problem)
+
+
 def _check_review_note(note: str, required: bool) -> str:
-    note = str(note or "").strip()
-    if required and not note:
-        raise ValidationError({"note": str(_l("Give the reason of the refusal: the partner reads it."))})
-    if len(note) > MAX_NOTE:
-        raise ValidationError({"note": str(_l("The note is too long (1000 characters at most)."))})
-    if has_control(note, allowed="\n\r\t"):
-        raise ValidationError({"note": str(_l("The note contains characters that cannot be used."))})
+    note = clean_text(note, multiline=True)
+    problem = _note_problem(note, _l("Give the reason of the refusal: the partner reads it.") if required else None)
+    if problem:
+        raise ValidationError({"note": str(problem)})
     return note
 
 
 def _tell_proposer(proposal: SessionProposal) -> None:
     """The decision, by e-mail through the outbox, in the proposer's language (same transaction)."""
     user = proposal.proposer
-    lang = user.language if user.language in ("fr", "nl", "en") else "fr"
+    lang = user.language if user.language in LANGS else DEFAULT_LANG
     base = current_app.config["BASE_URL"]
     title = proposal.activity.localized("title", lang)
     subject = (_l("Your proposal is approved: %(title)s", title=title) if proposal.status == "approved"

@@ -4,6 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.i18n import LANGS
+from app.registrations.services import MAX_COMMENT
+from app.web.labels import LANGUAGE_NAMES
+
 
 class CancelForm(FlaskForm):
     submit = SubmitField(_l("Yes, cancel my registration"))
@@ -14,7 +18,8 @@ class SurveyForm(FlaskForm):
                         choices=[(n, str(n)) for n in range(1, 6)],
                         validators=[InputRequired(_l("Choose a mark from 1 to 5."))])
     comment = TextAreaField(_l("A comment (optional)"),
-                            validators=[Length(max=2000, message=_l("The comment is too long (2000 characters at most)."))])
+                            validators=[Length(max=MAX_COMMENT,
+                                               message=_l("The comment is too long (2000 characters at most)."))])
     submit = SubmitField(_l("Send my answer"))
 
 
@@ -26,7 +31,7 @@ class RegistrationForm(FlaskForm):
     name = StringField(_l("Your name"))
     email = EmailField(_l("Your e-mail address"))
     language = RadioField(_l("Language of our messages"), validate_choice=False,
-                          choices=[("fr", "Français"), ("nl", "Nederlands"), ("en", "English")])
+                          choices=[(code, LANGUAGE_NAMES[code]) for code in LANGS])
     audience = SelectField(_l("You are (optional)"), validate_choice=False)
     postcode = StringField(_l("Your postcode (optional)"))
     consent = BooleanField(_l("I agree that the Cité des métiers keeps my name and e-mail address to manage my "

@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.calendar.models import Audience, Session
-from app.extensions import db
+from app.extensions import db, one_of
+from app.i18n import LANGS
+from app.mixins import CreatedAtMixin
 from app.timeutil import UTCDateTime, utcnow
 
 STATUSES = ("confirmed", "waitlisted", "cancelled")
@@ -15,7 +17,7 @@ CHANNELS = ("web", "api", "phone", "email", "desk")
 ACTIVE = "status != 'cancelled'"
 
 
-class Registration(db.Model):
+class Registration(CreatedAtMixin, db.Model):
     __tablename__ = "registration"
     __table_args__ = (
         # The last guard against a second active registration of one address on one session.
@@ -26,9 +28,9 @@ class Registration(db.Model):
                  sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE)),
         sa.CheckConstraint("email_key IS NOT NULL OR phone IS NOT NULL", name="email_or_phone"),
         sa.Index("ix_registration_session_status", "session_id", "status"),
-        sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status_known"),
-        sa.CheckConstraint("channel IN ('web', 'api', 'phone', 'email', 'desk')", name="channel_known"),
-        sa.CheckConstraint("language IN ('fr', 'nl', 'en')", name="language_known"),
+        one_of("status", STATUSES),
+        one_of("channel", CHANNELS),
+        one_of("language", LANGS),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
@@ -46,8 +48,7 @@ class Registration(db.Model):
     # Order on the waiting list: increasing within a session, never reused.
     waitlist_rank: Mapped[int | None] = mapped_column()
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -58,7 +59,7 @@ class Registration(db.Model):
     audience: Mapped[Audience | None] = relationship()
 
 
-class SurveyAnswer(db.Model):
+class SurveyAnswer(CreatedAtMixin, db.Model):
     """The short satisfaction survey after a session: one answer per registration."""
 
     __tablename__ = "survey_answer"
@@ -68,5 +69,4 @@ class SurveyAnswer(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
     rating: Mapped[int] = mapped_column()
     comment: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services

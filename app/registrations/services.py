@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from datetime import timedelta
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -18,17 +17,14 @@ from app.calendar.services import lock_session
 from app.closures.services import effective_capacity
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
+from app.i18n import LANGS
 from app.messages.models import Kind, OutboxMessage
 from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
+from app.validation import Problem, clean_text, email_key, is_code, name_error, normalise_email, text_problem
 
-LANGS = ("fr", "nl", "en")
-
-
-def normalise_email(raw: str) -> str:
-    """The address as it is written to (domain normalised); raises EmailNotValidError."""
-    return validate_email(raw, check_deliverability=False).normalized
+MAX_COMMENT = 2000
 
 
 PHONE_REGION = "BE"  # a number written without its country code is Belgian
@@ -49,8 +45,8 @@ def normalise_phone(raw: str) -> str:
 
 def _contact(data: dict, errors: dict, phone_allowed: bool) -> tuple[str | None, str | None]:
     """(e-mail address, phone number): the address is required unless staff may give a phone number instead."""
-    email = str(data.get("email") or "").strip()
-    phone = str(data.get("phone") or "").strip() if phone_allowed else ""
+    email = clean_text(data.get("email"))
+    phone = clean_text(data.get("phone")) if phone_allowed else ""
     if phone:
         try:
             phone = normalise_phone(phone)
@@ -61,7 +57,7 @@ def _contact(data: dict, errors: dict, phone_allowed: bool) -> tuple[str | None,
             errors["email"] = _l("Give an e-mail address or a phone number.")
         return None, phone or None
     try:
-        email = normalise_email(email) if len(email) <= 254 else normalise_email("x" * 255)
+        email = normalise_email(email)
     except EmailNotValidError:
         errors["email"] = _l("Give a valid e-mail address, such as name@example.be.")
     return email, phone or None
@@ -73,13 +69,10 @@ def clean_registration(data: dict, phone_allowed: bool = False) -> dict:
     `phone_allowed` (staff at the desk): a phone number may be given, instead of the e-mail address or with it.
     """
     errors: dict = {}
-    name = str(data.get("name") or "").strip()
-    if not name:
-        errors["name"] = _l("Give your name.")
-    elif _has_control(name):
-        errors["name"] = _l("The name contains characters that cannot be used.")
-    elif len(name) > 120:
-        errors["name"] = _l("The name is too long (120 characters at most).")
+    name = clean_text(data.get("name"))
+    problem = name_error(name, _l("Give your name."))
+    if problem:
+        errors["name"] = problem
     email, phone = _contact(data, errors, phone_allowed)
     language = data.get("language") or "fr"
     if language not in LANGS:
@@ -89,7 +82,7 @@ def clean_registration(data: dict, phone_allowed: bool = False) -> dict:
     audience = None
     if data.get("audience"):
         code = str(data["audience"])
-        audience = None if _has_control(code) else db.session.scalar(db.select(Audience).where(Audience.code == code))
+        audience = db.session.scalar(db.select(Audience).where(Audience.code == code)) if is_code(code) else None
         if audience is None:
             errors["audience"] = _l("Unknown audience.")
     postcode = str(data.get("postcode") or "").strip() or None
@@ -100,13 +93,8 @@ def clean_registration(data: dict, phone_allowed: bool = False) -> dict:
         errors["channel"] = _l("Unknown channel.")
     if errors:
         raise ValidationError({k: str(v) for k, v in errors.items()})
-    return dict(name=name, email=email, email_key=email.lower() if email else None, phone=phone, language=language,
-                audience=audience, postcode=postcode, channel=channel)
-
-
-def _has_control(text: str, allowed: str = "") -> bool:
-    """Control characters (NUL included: PostgreSQL refuses it) have no place in what people type."""
-    return any(unicodedata.category(c) in ("Cc", "Cs") and c not in allowed for c in text)
+    return dict(name=name, email=email, email_key=email_key(email) if email else None, phone=phone,
+                language=language, audience=audience, postcode=postcode, channel=channel)
 
 
 def promotion_closes_at(session: Session):
@@ -278,15 +266,17 @@ def answer_survey(token: str, rating: int, comment: str) -> SurveyAnswer:
     errors = {}
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         errors["rating"] = _l("Choose a mark from 1 to 5.")
-    if len(comment or "") > 2000:
+    comment = clean_text(comment, multiline=True)
+    problem = text_problem(comment, MAX_COMMENT, multiline=True)
+    if problem is Problem.TOO_LONG:
         errors["comment"] = _l("The comment is too long (2000 characters at most).")
-    elif _has_control(comment or "", allowed="\n\r\t"):
+    elif problem is Problem.BAD_CHARACTERS:
         errors["comment"] = _l("The comment contains characters that cannot be used.")
     if registration.session.start_at > utcnow():
         errors["rating"] = _l("The survey opens when the session has started.")
     if errors:
         raise ValidationError({k: str(v) for k, v in errors.items()})
-    values = dict(rating=rating, comment=(comment or "").strip(), updated_at=utcnow())
+    values = dict(rating=rating, comment=comment, updated_at=utcnow())
     query = db.select(SurveyAnswer).where(SurveyAnswer.registration_id == registration.id)
     answer = db.session.scalar(query)
     if answer is None:

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from app.calendar.models import Activity, Room, Session, Venue
 from app.extensions import db
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.text import fold
 from app.timeutil import BRUSSELS, real_local
 from app.web.labels import MESSAGE_STATUS_LABELS

@@ -15,7 +15,7 @@ from app.errors import NotFound
 from app.extensions import db
 from app.messages.models import STATUSES, OutboxMessage
 from app.registrations.models import Registration
-from app.timeutil import BRUSSELS, local_day_bounds
+from app.timeutil import local_day_bounds
 
 
 def week_sessions(monday: date) -> list[Session]:
@@ -136,7 +136,3 @@ def series_defaults(activity: Activity | None) -> dict:
     """Starting values of the series form."""
     return dict(start_time=time(14, 0), duration_minutes=activity.default_duration_minutes if activity else 120,
                 capacity=activity.default_capacity if activity else 20)
-
-
-def local(value: datetime) -> datetime:
-    return value.astimezone(BRUSSELS)

@@ -10,7 +10,7 @@ from app.calendar.models import LANGS, Activity, Audience, Partner, Theme
 from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.common import attach_errors
 from app.staff.forms import ActivityForm
 from app.staff.services import activities as all_activities

@@ -11,7 +11,7 @@ from app.database import unit_of_work
 from app.extensions import db
 from app.registrations.models import Registration
 from app.registrations.services import cancel_registration, promote_by_hand, register, waitlist_position
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.common import attach_errors, load_session
 from app.staff.forms import ActionForm, ConfirmForm, DeskForm
 from app.staff.views_sessions import session_page

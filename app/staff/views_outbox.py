@@ -10,7 +10,7 @@ from app.messages.delivery import retry_now
 from app.messages.models import STATUSES, OutboxMessage
 from app.accounts.services import ACCOUNT_KINDS
 from app.extensions import db
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.forms import ActionForm
 from app.staff.services import outbox as outbox_page
 

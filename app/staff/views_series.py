@@ -11,7 +11,7 @@ from app.calendar.public_holidays import belgian_holidays
 from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.common import (
     activity_choices,
     attach_errors,

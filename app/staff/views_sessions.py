@@ -12,7 +12,7 @@ from app.database import unit_of_work
 from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.videorooms.services import room_of
-from app.staff import bp
+from app.staff.blueprint import bp
 from app.staff.common import (
     activity_choices, attach_errors, load_session, local_datetime, place_choices, venue_and_room, wall_clock_end,
 )

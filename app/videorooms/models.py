@@ -7,19 +7,22 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.calendar.models import Session
-from app.extensions import db
+from app.extensions import db, one_of
 from app.integrations.registry import PROVIDERS
+from app.mixins import TimestampsMixin
 from app.timeutil import UTCDateTime, utcnow
 
+STATES = ("pending", "ready", "failed", "absent")
 
-class VideoRoom(db.Model):
+
+class VideoRoom(TimestampsMixin, db.Model):
     """One per session that ever needed a room. `wanted` says whether it should exist now;
     `state` whether the provider agrees: ready, pending (to create, move or delete), failed."""
 
     __tablename__ = "video_room"
     __table_args__ = (
-        sa.CheckConstraint("state IN ('pending', 'ready', 'failed', 'absent')", name="state_known"),
-        sa.CheckConstraint(sa.column("provider").in_(PROVIDERS), name="provider_known"),
+        one_of("state", STATES),
+        one_of("provider", PROVIDERS),
         sa.Index("ix_video_room_due", "state", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,8 +44,6 @@ class VideoRoom(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     session: Mapped[Session] = relationship()
 

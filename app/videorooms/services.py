@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import or_
 
-from app.calendar.models import Session
+from app.calendar.models import ONLINE_FORMATS, Session
 from app.database import lock_rows, unit_of_work
 from app.extensions import db
 from app.integrations.registry import FALLBACK, PROVIDERS, is_configured, provider_for
@@ -23,7 +23,7 @@ MAX_DELAY = timedelta(hours=1)
 
 
 def wants_room(session: Session) -> bool:
-    return session.status == "scheduled" and session.format in ("online", "hybrid")
+    return session.status == "scheduled" and session.format in ONLINE_FORMATS
 
 
 def preferred_provider(session: Session) -> str:

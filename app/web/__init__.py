@@ -4,9 +4,9 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-bp = Blueprint("web", __name__)
+from app.web.blueprint import bp
 
 
 def init_app(app: Flask) -> None:

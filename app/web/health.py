@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
-from app.web import bp
+from app.web.blueprint import bp
 
 
 @bp.get("/healthz")

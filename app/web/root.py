@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 
 from app.i18n import negotiate
-from app.web import bp
+from app.web.blueprint import bp
 
 
 @bp.get("/")

@@ -7,6 +7,7 @@ import phonenumbers
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, format_time, refresh
 
+from app.calendar.places import place_of
 from app.i18n import LANGS, current_lang
 from app.timeutil import to_local
 from app.web.labels import DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS, LANGUAGE_NAMES
@@ -98,6 +99,7 @@ def _helpers() -> dict:
         "utc_offset": utc_offset,
         "format_label": lambda code: FORMAT_LABELS.get(code, code),
         "language_label": lambda code: DELIVERY_LANGUAGE_LABELS.get(code, code),
+        "place_of": place_of,
     }
 
 
