@@ -21,7 +21,8 @@ class RenderCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get_or_build(self, key: Hashable, build: Callable[[], T]) -> T:
+    def get_or_build(self, key: Hashable, build: Callable[[], T], ttl: float | None = None) -> T:
+        """The entry of `key`, built when missing or expired; `ttl` shortens the life of a new entry."""
         now = time.monotonic()
         with self._lock:
             found = self._entries.get(key)
@@ -32,7 +33,7 @@ class RenderCache:
         value = build()
         with self._lock:
             self.misses += 1
-            self._entries[key] = (now + self.ttl, value)
+            self._entries[key] = (now + (self.ttl if ttl is None else min(ttl, self.ttl)), value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -44,3 +45,5 @@ class RenderCache:
 
 
 renders = RenderCache()
+# Whole feeds, by their ETag (which changes with anything they show): few, large, and long-lived.
+feeds = RenderCache(size=16, ttl=600.0)

@@ -136,9 +136,10 @@ def rolled_back_transaction():
 
 @pytest.fixture(autouse=True)
 def _database(app, request):
-    from app.cache import renders
+    from app.cache import feeds, renders
 
     renders.clear()  # rendered answers of an earlier test's data
+    feeds.clear()
     with app.app_context():
         if needs_committed_data(request):
             clear_tables()

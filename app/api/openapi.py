@@ -79,9 +79,12 @@ SCHEMAS: dict[str, Any] = {
         "sessions": {"type": "array", "items": ref("Session")},
         "from": {"type": "string", "format": "date"},
         "to": {"type": "string", "format": "date"},
-        "count": COUNT,
+        "count": {**COUNT, "description": "Sessions on this page."},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 500},
+        "next": {"type": ["string", "null"], "format": "uri",
+                 "description": "The next page (also in the `Link` header, rel=\"next\"); null on the last page."},
         "lang": LANG_ENUM,
-    }, "Sessions starting from `from` to `to` included (Brussels days), soonest first."),
+    }, "One page of the sessions starting from `from` to `to` included (Brussels days), soonest first."),
     "ThemeList": obj({"themes": {"type": "array", "items": ref("Labelled")}, "lang": LANG_ENUM}),
     "AudienceList": obj({"audiences": {"type": "array", "items": ref("Labelled")}, "lang": LANG_ENUM}),
     "PartnerList": obj({"partners": {"type": "array", "items": ref("Partner")}, "lang": LANG_ENUM}),
@@ -141,6 +144,10 @@ PARAMETERS: dict[str, Any] = {
     "format": query("format", {"type": "string", "enum": list(FORMATS)}, "The format of the session."),
     "language": query("language", {"type": "string", "enum": list(DELIVERY_LANGUAGES)},
                       "The language the session is given in; fr and nl also find bilingual fr_nl sessions."),
+    "limit": query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 100},
+                   "Sessions per page: 100 unless asked, at most 500."),
+    "cursor": query("cursor", {"type": "string", "maxLength": 80},
+                    "Where a page starts: take it from the `next` link of the page before."),
     "partner": query("partner", STRING, "A partner slug from /partners: sessions it organises or co-hosts."),
     "session_id": {"name": "id", "in": "path", "required": True,
                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
@@ -193,8 +200,9 @@ def paths() -> dict[str, Any]:
     return {
         "/sessions": operation(
             "listSessions", "Public sessions in a date range, with filters",
-            ["from", "to", "lang", "theme", "audience", "format", "language", "partner"],
-            _ok("SessionList", "The sessions, cancelled ones included (see `status`)."), "422"),
+            ["from", "to", "lang", "theme", "audience", "format", "language", "partner", "limit", "cursor"],
+            _ok("SessionList", "A page of the sessions, cancelled ones included (see `status`); follow `next` "
+                               "for the following page."), "422"),
         "/sessions/{id}": operation(
             "getSession", "One public session, with its description", ["session_id", "lang"],
             _ok("SessionDetail", "The session."), "404", "422"),

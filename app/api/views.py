@@ -1,18 +1,22 @@
 """The public JSON API, version 1: read the query, ask the calendar, serialise."""
 from __future__ import annotations
 
+import base64
 import hashlib
-from datetime import date
+from datetime import date, datetime
+from urllib.parse import urlencode
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from app.api import errors, openapi
-from app.api.blueprint import bp
 from app.api import serializers as out
+from app.api.blueprint import bp
 from app.cache import renders
-from app.calendar.queries import calendar_version, filter_choices, get_public_session, list_sessions, parse_filters
+from app.calendar.queries import calendar_version, filter_choices, get_public_session, page_of_sessions, parse_filters
 from app.errors import NotFound, ValidationError
+from app.extensions import MAX_ID
+from app.timeutil import UTC
 from app.web.urls import id_from
 
 errors.register(bp)
@@ -56,35 +60,88 @@ def _json(payload: dict | tuple[bytes, str], cache: bool = True):
     return response
 
 
-def _rendered(build) -> tuple[bytes, str]:
-    """The JSON body of this request and its ETag, built once per calendar version (see app.cache)."""
-    key = ("api", request.full_path, g.lang, calendar_version())
+def _rendered(build) -> tuple[bytes, str, str | None]:
+    """The JSON body of this request, its ETag and its next page, built once per calendar version
+    (see app.cache)."""
+    version, ttl = calendar_version()
+    key = ("api", request.full_path, g.lang, version)
 
-    def render() -> tuple[bytes, str]:
-        body = current_app.json.dumps(build()).encode()
-        return body, hashlib.sha1(body).hexdigest()
+    def render() -> tuple[bytes, str, str | None]:
+        payload = build()
+        body = current_app.json.dumps(payload).encode()
+        return body, hashlib.sha1(body).hexdigest(), payload.get("next")
 
-    return renders.get_or_build(key, render)
+    return renders.get_or_build(key, render, ttl)
+
+
+PAGE_DEFAULT, PAGE_MAX = 100, 500
 
 
 @bp.get("/sessions")
 def sessions():
     _lang()
-    return _json(_rendered(_session_list))
+    body, etag, following = _rendered(_session_list)
+    response = _json((body, etag))
+    if following:
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return response
+
+
+def _page_arguments() -> tuple[int | None, tuple | None, dict[str, str]]:
+    """`limit` (1 to PAGE_MAX, default PAGE_DEFAULT) and the `cursor` of a `next` link, or their errors."""
+    errors: dict[str, str] = {}
+    raw = request.args.get("limit")
+    limit = PAGE_DEFAULT
+    if raw is not None:
+        limit = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else 0
+        if not 1 <= limit <= PAGE_MAX:
+            errors["limit"] = _("Give a limit from 1 to %(most)s.", most=PAGE_MAX)
+    cursor = request.args.get("cursor")
+    after = decode_cursor(cursor) if cursor is not None else None
+    if cursor is not None and after is None:
+        errors["cursor"] = _("This cursor is not valid: follow the `next` link of the previous page.")
+    return limit, after, errors
+
+
+def encode_cursor(after: tuple) -> str:
+    start, ident = after
+    return base64.urlsafe_b64encode(f"{start.astimezone(UTC).isoformat()}|{ident}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple | None:
+    if len(cursor) > 80:
+        return None
+    try:
+        start, ident = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        moment = datetime.fromisoformat(start)
+        number = int(ident)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if moment.tzinfo is None or not 0 < number <= MAX_ID:
+        return None
+    return moment.astimezone(UTC), number
 
 
 def _session_list() -> dict:
     lang, lang_errors = _lang()
     range_errors = _date_range_errors()
+    limit, after, page_errors = _page_arguments()
     flt, filter_errors = (None, {}) if range_errors else parse_filters(request.args)
-    if flt is None or lang_errors:
-        raise ValidationError({**filter_errors, **range_errors, **lang_errors})
-    rows = list_sessions(flt)
+    if flt is None or lang_errors or page_errors:
+        raise ValidationError({**filter_errors, **range_errors, **lang_errors, **page_errors})
+    rows, following = page_of_sessions(flt, limit, after)
+    next_url = None
+    if following is not None:
+        args = request.args.to_dict()
+        args["cursor"] = encode_cursor(following)
+        next_url = f"{out.base_url()}/api/v1/sessions?{urlencode(args)}"
     return {
         "sessions": [out.session(row, lang) for row in rows],
         "from": flt.first.isoformat(),
         "to": flt.last.isoformat(),
         "count": len(rows),
+        "limit": limit,
+        "next": next_url,
         "lang": lang,
     }
 
@@ -92,7 +149,8 @@ def _session_list() -> dict:
 @bp.get("/sessions/<session_id>")
 def session(session_id: str):
     _lang()
-    return _json(_rendered(lambda: _one_session(session_id)))
+    body, etag, _next = _rendered(lambda: _one_session(session_id))
+    return _json((body, etag))
 
 
 def _one_session(session_id: str) -> dict:

@@ -223,6 +223,8 @@ class Session(CreatedAtMixin, db.Model):
     waitlisted_count: Mapped[int] = mapped_column(default=0, server_default="0")
     seats_version: Mapped[int] = mapped_column(default=0, server_default="0")  # grows with every recount
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services (see _touch)
+    # Moves with every write of the row, seats included: its indexed maximum versions the cached answers.
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     activity: Mapped[Activity] = relationship()
@@ -249,4 +251,5 @@ class Session(CreatedAtMixin, db.Model):
 
     @property
     def seats_left(self) -> int:
-        return max(self.capacity - self.seats_taken(), 0)
+        """Seats still free; under a health-measure cap when the loader applied it (see app.closures.caps)."""
+        return max(getattr(self, "capacity_now", self.capacity) - self.seats_taken(), 0)

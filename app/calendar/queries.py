@@ -9,12 +9,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.calendar.models import (
-    DELIVERY_LANGUAGES, FORMATS, Activity, Audience, Partner, Room, Session, Theme, Venue, activity_audience, activity_cohost,
+    DELIVERY_LANGUAGES,
+    FORMATS,
+    Activity,
+    Audience,
+    Partner,
+    Room,
+    Session,
+    Theme,
+    Venue,
+    activity_audience,
+    activity_cohost,
 )
-from app.closures.models import Closure
+from app.closures.caps import apply_caps
+from app.closures.models import CapacityCap, Closure
 from app.extensions import MAX_ID, db
 from app.text import fold
-from app.timeutil import local_day_bounds, local_today
+from app.timeutil import local_day_bounds, local_today, utcnow
 
 MAX_SPAN_DAYS = 366
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -144,7 +155,24 @@ def session_query(flt: SessionFilter) -> sa.Select:
 
 
 def list_sessions(flt: SessionFilter) -> list[Session]:
-    return list(db.session.scalars(session_query(flt)))
+    rows = list(db.session.scalars(session_query(flt)))
+    apply_caps(rows)
+    return rows
+
+
+def page_of_sessions(flt: SessionFilter, limit: int, after: tuple[datetime, int] | None = None
+                     ) -> tuple[list[Session], tuple[datetime, int] | None]:
+    """At most `limit` sessions of the filter after the (start, id) `after`, and where the next page
+    starts (None on the last page): a keyset page, as cheap at the thousandth page as at the first."""
+    query = session_query(flt)
+    if after is not None:
+        query = query.where(sa.tuple_(Session.start_at, Session.id) > sa.tuple_(*after))
+    rows = list(db.session.scalars(query.limit(limit + 1)))
+    apply_caps(rows)
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], (last.start_at, last.id)
 
 
 SEARCH_MAX = 100  # characters of a text search
@@ -178,21 +206,34 @@ def get_public_session(session_id: int) -> Session | None:
     session = db.session.get(Session, session_id)
     if session is None or session.activity.schools_only:
         return None
+    apply_caps([session])
     return session
 
 
-def calendar_version() -> tuple:
-    """A value that changes whenever anything the public sees changes, from one aggregate query.
+# A change committed this long after it was stamped is still seen at once: answers cached while the
+# newest change is younger than this live RECENT_TTL seconds only (see calendar_version).
+SETTLING = timedelta(seconds=10)
+RECENT_TTL = 1.0
 
-    Sessions are never deleted; every edit moves `updated_at`; every seat count change grows
-    `seats_version`; the reference rows carry their own `updated_at`.
+
+def calendar_version() -> tuple[tuple, float | None]:
+    """A value that changes whenever anything the public sees changes, and how long an answer cached
+    under it may live (None: the cache's own time).
+
+    Its cost does not grow with the calendar: sessions are never deleted and every write of one moves
+    its indexed `changed_at` (seat counts included), so two index look-ups version them all; the
+    reference tables are small. Two writers may commit in the other order than they stamped: right
+    after a change, cached answers are kept a moment only, so the later commit is seen too.
     """
-    def latest(model):
-        return db.select(sa.func.max(model.updated_at)).scalar_subquery()
+    def latest(model, column="updated_at"):
+        return db.select(sa.func.max(getattr(model, column))).scalar_subquery()
 
     query = db.select(
-        sa.func.count(Session.id), sa.func.max(Session.updated_at), sa.func.coalesce(sa.func.sum(Session.seats_version), 0),
-        latest(Activity), latest(Theme), latest(Audience), latest(Partner), latest(Venue), latest(Room), latest(Closure),
-        db.select(sa.func.count(Closure.id)).scalar_subquery(),
+        latest(Session, "id"), latest(Session, "changed_at"), latest(Activity), latest(Theme), latest(Audience),
+        latest(Partner), latest(Venue), latest(Room), latest(Closure), latest(Closure, "id"),
+        latest(CapacityCap, "id"), db.select(sa.func.count(CapacityCap.id)).scalar_subquery(),
     )
-    return tuple(db.session.execute(query).one())
+    version = tuple(db.session.execute(query).one())
+    changed = version[1]
+    recent = changed is not None and utcnow() - changed < SETTLING
+    return version, (RECENT_TTL if recent else None)

@@ -4,9 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.web.forms import Within
-
 from app.closures.models import ACTIONS
+from app.web.forms import Within
 
 ACTION_LABELS = {"online": _l("Switch them online"), "cancel": _l("Cancel them")}
 

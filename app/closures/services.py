@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.calendar import services as calendar
 from app.calendar.models import ON_SITE_FORMATS, Room, Session, Venue
+from app.closures.caps import effective_capacity
 from app.closures.models import ACTIONS, CapacityCap, Closure, ClosureEffect
 from app.errors import ValidationError
 from app.extensions import db
 from app.registrations.models import Registration
-from app.timeutil import BRUSSELS, local_day_bounds, local_today, utcnow
+from app.timeutil import local_day_bounds, local_today, utcnow
+
 
 @dataclass
 class Affected:
@@ -149,20 +150,6 @@ def add_capacity_cap(venue: Venue | None, first: date | None, last: date | None,
     db.session.add(cap)
     db.session.flush()
     return cap
-
-
-def effective_capacity(session: Session) -> int:
-    """The seats new registrations may take: the session's capacity, under any cap of its day and venue."""
-    if session.format == "online" or session.venue_id is None:
-        return session.capacity
-    day = session.start_at.astimezone(BRUSSELS).date()
-    percents = list(db.session.scalars(db.select(CapacityCap.percent).where(
-        CapacityCap.first_day <= day, CapacityCap.last_day >= day,
-        sa.or_(CapacityCap.venue_id.is_(None), CapacityCap.venue_id == session.venue_id))))
-    if not percents:
-        return session.capacity
-    base = session.room.capacity if session.room is not None else session.capacity
-    return max(0, min(session.capacity, base * min(percents) // 100))
 
 
 def sessions_over_cap() -> list[tuple[Session, int]]:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _, refresh
 from werkzeug.http import http_date
 
 from app.calendar.queries import MAX_SPAN_DAYS, get_public_session, list_sessions, parse_filters
+from app.cache import feeds
 from app.feeds.freshness import feed_validators
 from app.feeds.ics import build_feed
 from app.i18n import LANGS, negotiate
@@ -73,7 +74,8 @@ def workshops():
         headers["Last-Modified"] = http_date(validators.last_modified)
     if _not_modified(validators):
         return Response(status=304, headers=headers)
-    body = build_feed(list_sessions(replace(flt, cancelled_since=since)), lang, base_url, refresh_hours=refresh)
+    body = feeds.get_or_build(("workshops", validators.etag), lambda: build_feed(
+        list_sessions(replace(flt, cancelled_since=since)), lang, base_url, refresh_hours=refresh))
     return Response(body, headers=headers, content_type=CALENDAR_TYPE)
 
 

@@ -50,8 +50,8 @@ def _week(raw: str | None) -> tuple[date | None, str | None]:
 @bp.get("/")
 def index():
     """The calendar page, rendered once per address and calendar version (see app.cache)."""
-    key = ("page", request.full_path, g.lang, calendar_version())
-    return renders.get_or_build(key, _index_page)
+    version, ttl = calendar_version()
+    return renders.get_or_build(("page", request.full_path, g.lang, version), _index_page, ttl)
 
 
 def _index_page():

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.calendar.models import Audience, Session
 from app.calendar.services import lock_session
-from app.closures.services import effective_capacity
+from app.closures.caps import effective_capacity
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.i18n import LANGS

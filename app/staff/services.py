@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.calendar import services as calendar
 from app.calendar.models import Activity, Room, Session, Venue
+from app.closures.caps import apply_caps
 from app.errors import NotFound
 from app.extensions import db
 from app.messages.models import STATUSES, OutboxMessage
@@ -21,12 +22,14 @@ from app.timeutil import local_day_bounds
 def week_sessions(monday: date) -> list[Session]:
     """Every session of the centre in the week from `monday` (schools only and cancelled too), in one query."""
     start, end = local_day_bounds(monday, monday + timedelta(days=6))
-    return list(db.session.scalars(
+    rows = list(db.session.scalars(
         db.select(Session).where(Session.start_at >= start, Session.start_at < end)
         .order_by(Session.start_at, Session.id)
         .options(selectinload(Session.activity).selectinload(Activity.organiser),
                  selectinload(Session.activity).selectinload(Activity.cohosts),
                  selectinload(Session.venue), selectinload(Session.room))))
+    apply_caps(rows)
+    return rows
 
 
 @dataclass
