@@ -18,6 +18,7 @@ from app.errors import DomainError, ValidationError
 from app.public.registration import attach_errors, form_data, registration_form
 from app.registrations.services import register
 from app.timeutil import local_today, utcnow
+from app.web.limits import registration_limits
 from app.web.weeks import sessions_by_day, week_start
 
 PER_PAGE = 40  # sessions in one page of the upcoming list
@@ -86,6 +87,7 @@ def _page_number(raw: str | None, pages: int) -> int:
 
 
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+@registration_limits
 def session(session_id: int):
     found = get_public_session(session_id)
     if found is None:
