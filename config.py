@@ -117,6 +117,7 @@ class Config:
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "workshops")
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = False  # the 429 answers carry Retry-After themselves
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: each process counts alone until it is back
     REGISTRATION_LIMIT_PER_ADDRESS = _env("REGISTRATION_LIMIT_PER_ADDRESS", "10/minute;50/hour")
     REGISTRATION_LIMIT_PER_SESSION = _env("REGISTRATION_LIMIT_PER_SESSION", "100/hour")
     REGISTRATION_LIMIT_PER_EMAIL = _env("REGISTRATION_LIMIT_PER_EMAIL", "5/hour;10/day")

@@ -126,19 +126,23 @@ def test_the_forgot_form_does_the_same_work_for_known_and_unknown_addresses(clie
     assert {"reset:counsellor@example.be", "reset:nobody@example.be", "reset:b@vdab.example"} <= set(keys)
 
 
-def test_the_forgot_form_takes_about_the_same_time_for_known_and_unknown_addresses(client, users):
-    """Measured, not asserted to the millisecond: the medians of many answers stay within a wide margin."""
-    def median(email: str) -> float:
+def test_the_forgot_form_takes_about_the_same_time_for_known_and_unknown_addresses(client):
+    """Measured, not asserted to the millisecond: the medians of many answers stay within a wide margin.
+    Each known address is asked for once (under its limit of messages: a message is queued each time)."""
+    known = [services.create_user(f"staff{n}@example.be", f"Staff {n}", "counsellor").email for n in range(25)]
+    unknown = [f"nobody{n}@example.be" for n in range(25)]
+
+    def median(emails: list[str]) -> float:
         times = []
-        for _ in range(25):
+        for email in emails:
             start = time.perf_counter()
-            client.post("/en/account/forgot", data={"email": email})
+            assert client.post("/en/account/forgot", data={"email": email}).status_code == 200
             times.append(time.perf_counter() - start)
         return statistics.median(times)
 
-    median("warm-up@example.be")
-    known, unknown = median("coordinator@example.be"), median("nobody@example.be")
-    assert 0.6 < known / unknown < 1.6, (known, unknown)
+    median(["warm-up@example.be"] * 5)
+    ratio = median(known) / median(unknown)
+    assert 0.6 < ratio < 1.5, ratio
 
 
 # --- login limits: a burst counted exactly (committed data, several threads) -----------------------
