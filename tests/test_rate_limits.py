@@ -190,3 +190,10 @@ def test_the_counters_in_redis_are_shared_by_every_web_process(database_url):
         for key in server.scan_iter(match=f"*{prefix}*"):
             server.delete(key)
         server.close()
+
+
+def test_the_api_description_names_the_429_answer(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    answer = document["paths"]["/sessions/{id}/registrations"]["post"]["responses"]["429"]
+    assert answer == {"$ref": "#/components/responses/TooManyRequests"}
+    assert "Retry-After" in document["components"]["responses"]["TooManyRequests"]["headers"]
