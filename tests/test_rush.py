@@ -12,7 +12,6 @@ from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import UTC
 from tests import factories as f
-from tests.conftest import NO_REGISTRATION_LIMITS
 from tests.rush import call, fire_together, gunicorn
 
 pytestmark = pytest.mark.slow
@@ -37,7 +36,7 @@ def test_rush_of_simultaneous_registrations(postgres_only, database_url):
     # The same address several times among them, fired at the same instant.
     people += [{"name": "Twin", "email": "Twin@Example.be", "language": "nl", "consent": True}] * DUPLICATES
     chunks = [people[i::PROCESSES] for i in range(PROCESSES)]
-    with gunicorn(database_url, workers=4, **NO_REGISTRATION_LIMITS) as base:  # a rush, not one client's
+    with gunicorn(database_url, workers=4) as base:
         url = f"{base}/api/v1/sessions/{session_id}/registrations"
         start_at = time.time() + 3
         with ProcessPoolExecutor(PROCESSES, mp_context=get_context("spawn")) as pool:
