@@ -62,10 +62,8 @@ def served_over_https() -> bool:
 
 class SecurityHeaders(Talisman):
     """Talisman, with the choices above that its options do not cover: the referrer policy of token
-    addresses, HSTS from the public address too, and no-store on personal answers."""
-
-    def __init__(self):  # bound in create_app: init_app(app) with the options of `bind`
-        pass
+    addresses, HSTS from the public address too, and no-store on personal answers. Created unbound in
+    app.extensions, bound in create_app by `bind`."""
 
     def _set_response_headers(self, response):
         response = super()._set_response_headers(response)
