@@ -127,22 +127,25 @@ def test_the_forgot_form_does_the_same_work_for_known_and_unknown_addresses(clie
 
 
 def test_the_forgot_form_takes_about_the_same_time_for_known_and_unknown_addresses(client):
-    """Measured, not asserted to the millisecond: the medians of many answers stay within a wide margin.
-    Each known address is asked for once (under its limit of messages: a message is queued each time)."""
-    known = [services.create_user(f"staff{n}@example.be", f"Staff {n}", "counsellor").email for n in range(25)]
-    unknown = [f"nobody{n}@example.be" for n in range(25)]
+    """Measured, not asserted to the millisecond: known and unknown addresses asked for in turn (so that
+    the machine's load weighs on both), the medians stay within a wide margin (3.3 times before the fix).
+    Each known address is asked for once, under its limit of messages: a message is queued each time."""
+    known = [services.create_user(f"staff{n}@example.be", f"Staff {n}", "counsellor").email for n in range(30)]
+    unknown = [f"nobody{n}@example.be" for n in range(30)]
+    times: dict[str, list[float]] = {"known": [], "unknown": []}
 
-    def median(emails: list[str]) -> float:
-        times = []
-        for email in emails:
-            start = time.perf_counter()
-            assert client.post("/en/account/forgot", data={"email": email}).status_code == 200
-            times.append(time.perf_counter() - start)
-        return statistics.median(times)
+    def ask(kind: str, email: str) -> None:
+        start = time.perf_counter()
+        assert client.post("/en/account/forgot", data={"email": email}).status_code == 200
+        times[kind].append(time.perf_counter() - start)
 
-    median(["warm-up@example.be"] * 5)
-    ratio = median(known) / median(unknown)
-    assert 0.6 < ratio < 1.5, ratio
+    for email in ["warm-up@example.be"] * 5:
+        client.post("/en/account/forgot", data={"email": email})
+    for mine, nobody in zip(known, unknown):
+        ask("known", mine)
+        ask("unknown", nobody)
+    ratio = statistics.median(times["known"]) / statistics.median(times["unknown"])
+    assert 0.55 < ratio < 1.8, ratio
 
 
 # --- login limits: a burst counted exactly (committed data, several threads) -----------------------
