@@ -132,6 +132,22 @@ class Config:
     LOGIN_MAX_PER_IP = int(_env("LOGIN_MAX_PER_IP", "20"))
     LOGIN_WINDOW_MINUTES = int(_env("LOGIN_WINDOW_MINUTES", "15"))
 
+    # Behind a reverse proxy: how many proxies in front of gunicorn add X-Forwarded-For/-Proto.
+    # 0 (the default) ignores those headers: the client is the connection's address.
+    TRUSTED_PROXY_COUNT = int(_env("TRUSTED_PROXY_COUNT", "0") or 0)
+
+    # Registrations (page form and API; the staff desk is not limited), counted by Flask-Limiter.
+    # Its counters live in RATELIMIT_STORAGE_URI: memory:// counts per process (one process only);
+    # production uses Redis (redis://host:6379/0), shared by every web process.
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "workshops")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = False  # the 429 answers carry Retry-After themselves
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down: each process counts alone until it is back
+    REGISTRATION_LIMIT_PER_ADDRESS = _env("REGISTRATION_LIMIT_PER_ADDRESS", "10/minute;50/hour")
+    REGISTRATION_LIMIT_PER_SESSION = _env("REGISTRATION_LIMIT_PER_SESSION", "100/hour")
+    REGISTRATION_LIMIT_PER_EMAIL = _env("REGISTRATION_LIMIT_PER_EMAIL", "5/hour;10/day")
+
     # Feeds: how long cancelled sessions stay in feeds, how often clients refresh.
     FEED_CANCELLED_DAYS = 30
     FEED_REFRESH_HOURS = 6

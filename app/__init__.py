@@ -15,14 +15,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, csrf, db, headers, limiter, login_manager, migrate
     from app.i18n import select_locale
+    from app.security_headers import bind as bind_headers
 
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies > 0:  # the client's address and scheme as the trusted proxies saw them; else headers ignored
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path.rsplit("/", 1)[0] + "/migrations"))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Brussels")
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
+    bind_headers(app, headers)
     from app.accounts.login import configure_login
 
     configure_login(app, login_manager)

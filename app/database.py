@@ -156,3 +156,22 @@ def lock_row(model: type[T], row_id: int, *, busy_field: str = "_", busy_message
     """One row by id, held until the unit of work commits (None when it does not exist)."""
     rows = lock_rows(db.select(model).where(model.id == row_id), busy_field=busy_field, busy_message=busy_message)
     return rows[0] if rows else None
+
+
+def lock_names(*names: str, busy_field: str = "_", busy_message=None) -> None:
+    """Hold names (of things that need not be rows: a login counter, say) against other writers until the
+    unit of work commits: a transaction-level advisory lock per name on PostgreSQL, taken in one order
+    so that two writers never wait for each other; the writing transaction on SQLite."""
+    if not in_unit_of_work():
+        raise RuntimeError("a lock needs a unit of work: it holds until that unit commits")
+    try:
+        if is_postgresql():
+            db.session.execute(db.text(f"SET LOCAL lock_timeout = {lock_timeout_ms()}"))
+            for name in sorted(set(names)):
+                db.session.execute(db.text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
+                                   {"name": name})
+        else:
+            begin_write()
+    except OperationalError as exc:
+        message = busy_message or _l("Too many people are changing this at once. Please try again.")
+        raise Busy({busy_field: str(message)}) from exc

@@ -1,5 +1,7 @@
 """Extensions, created unbound here and bound to the app in create_app()."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -9,6 +11,8 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from app.security_headers import SecurityHeaders
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,3 +43,7 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Rate limits: no default limit; the registration views carry theirs (app.web.limits). The client is
+# the request's remote address, as ProxyFix leaves it (TRUSTED_PROXY_COUNT).
+limiter = Limiter(key_func=get_remote_address)
+headers = SecurityHeaders()

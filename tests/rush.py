@@ -19,10 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextmanager
 def gunicorn(database_url: str, workers: int = 4, **env):
-    """The app under gunicorn with several worker processes, on 127.0.0.1."""
+    """The app under gunicorn with several worker processes, on 127.0.0.1; the registration limits are
+    lifted (a rush is many clients, all on 127.0.0.1 here) unless `env` sets them."""
+    from tests.conftest import NO_REGISTRATION_LIMITS
+
     port = free_port()
     environment = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="test-secret",
-                       BASE_URL=f"http://127.0.0.1:{port}", **env)
+                       BASE_URL=f"http://127.0.0.1:{port}", **{**NO_REGISTRATION_LIMITS, **env})
     environment.pop("SMTP_HOST", None)
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",

@@ -102,14 +102,19 @@ def test_unknown_account_wrong_password_and_closed_account_get_the_same_answer(c
     assert caught.value.errors == {"_": GENERIC}
 
 
-def test_five_failures_lock_the_account_for_everyone_until_the_window_passes(client, users):
+def test_five_failures_lock_the_account_for_the_addresses_that_failed_until_the_window_passes(client, users):
     for _ in range(5):
         assert log_in(client, "admin@example.be", "wrong password!!").status_code == 401
     locked = log_in(client, "admin@example.be")  # the right password, past the limit: not even checked
     assert locked.status_code == 429
     assert re.search(r"Too many attempts, try again in 1[45] minutes\.", locked.get_data(as_text=True))
+    # An address that has not failed gets its one try checked: a wrong guess, and it is refused from then on.
+    third = client.application.test_client()
+    assert log_in(third, "admin@example.be", "another wrong one", ip="192.0.2.8").status_code == 401
+    assert log_in(third, "admin@example.be", ip="192.0.2.8").status_code == 429
+    # The right password from another address that has not failed gets in (and clears the failures).
     other_place = client.application.test_client()
-    assert log_in(other_place, "admin@example.be", ip="192.0.2.7").status_code == 429
+    assert log_in(other_place, "admin@example.be", ip="192.0.2.7").status_code == 302
     assert log_in(client, "coordinator@example.be").status_code == 302  # the address is not blocked by this
     # Sixteen minutes later: the failures are moved back in time, as the clock would have done.
     for attempt in db.session.scalars(db.select(LoginAttempt)):

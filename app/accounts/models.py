@@ -1,6 +1,7 @@
 """Accounts of the centre's staff and of partner organisations' users. The public has none."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -32,6 +33,8 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # In every session cookie of the account; a new one (logging out, a new password) ends them all.
+    session_key: Mapped[str] = mapped_column(sa.String(32), default=lambda: new_session_key())
 
     partner: Mapped[Partner | None] = relationship()
 
@@ -44,8 +47,14 @@ class User(UserMixin, CreatedAtMixin, db.Model):
         return self.role in STAFF_ROLES
 
     def get_id(self) -> str:
-        # The session cookie names the account and its password's age: a new password logs out everywhere.
-        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+        # The session cookie names the account, its password's age and its session key (see login.py).
+        if not self.session_key:
+            self.session_key = new_session_key()
+        return f"{self.id}:{int(self.password_changed_at.timestamp())}:{self.session_key}"
+
+
+def new_session_key() -> str:
+    return secrets.token_urlsafe(16)  # 22 characters
 
 
 class LoginAttempt(db.Model):
@@ -54,5 +63,5 @@ class LoginAttempt(db.Model):
     __tablename__ = "login_attempt"
     __table_args__ = (sa.Index("ix_login_attempt_key_at", "key", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(sa.String(300))  # "ip:<address>" or "account:<e-mail>"
+    key: Mapped[str] = mapped_column(sa.String(300))  # "ip:<address>", "account:<e-mail>", "pair:<hash>", "reset:..."
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

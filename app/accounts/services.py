@@ -2,6 +2,7 @@
 resetting a lost password through a signed link by e-mail, switching accounts on and off."""
 from __future__ import annotations
 
+import hashlib
 import math
 import secrets
 from datetime import timedelta
@@ -9,15 +10,17 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
+from zxcvbn import zxcvbn
 
-from app.accounts.models import ROLES, STAFF_ROLES, LoginAttempt, User
+from app.accounts.models import ROLES, STAFF_ROLES, LoginAttempt, User, new_session_key
 from app.calendar.models import Partner
+from app.database import lock_names
 from app.errors import DomainError, Gone, ValidationError
 from app.extensions import db
 from app.i18n import LANGS
@@ -28,6 +31,10 @@ from app.validation import clean_text, email_key, name_error, normalise_email as
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing a megabyte on every attempt would be an easy way to tire the server
+# zxcvbn's estimate of a password's strength, 0 to 4; below 2 (fewer than a million guesses) it is among
+# the common passwords of its lists, a repeated character or word, a sequence or a keyboard row.
+MIN_STRENGTH = 2
+STRENGTH_CHARS = 72  # zxcvbn's own bound: it reads the first 72 characters
 RESET_SALT = "account-password-reset"
 RESET_MAX_AGE = 3600  # seconds: a reset link works for one hour, and once
 RESETS_PER_WINDOW = 3  # reset e-mails to one account per window; more are silently not sent
@@ -95,6 +102,10 @@ def password_problem(password: str | None, email: str) -> str | None:
         return _("The password contains characters that cannot be used.")
     if email and password.strip().lower() == email.lower():
         return _("The password cannot be your e-mail address.")
+    hints = [email, email.split("@", 1)[0]] if email else []
+    if zxcvbn(password[:STRENGTH_CHARS], user_inputs=hints)["score"] < MIN_STRENGTH:
+        return _("This password is too easy to guess: it is a common one, a repeated character or word, or a "
+                 "sequence. Choose another one, a few words of your own for example.")
     return None
 
 
@@ -108,6 +119,13 @@ def _set_password(user: User, password: str) -> None:
         previous = user.password_changed_at.replace(microsecond=0)
         now = max(now, previous + timedelta(seconds=1))
     user.password_changed_at = now
+    user.session_key = new_session_key()  # every session of the account ends
+
+
+def end_sessions(user: User) -> None:
+    """Log the account out everywhere: the cookies of its sessions no longer open anything (logging out)."""
+    user.session_key = new_session_key()
+    db.session.flush()
 
 
 def create_user(email: str, name: str, role: str, password: str | None = None, partner: Partner | str | None = None,
@@ -193,12 +211,21 @@ def _window() -> timedelta:
     return timedelta(minutes=int(current_app.config.get("LOGIN_WINDOW_MINUTES", 15)))
 
 
-def _account_key(email: str) -> str:
+def _mailbox(email: str) -> str:
     try:
-        email = normalise_email(email)
+        return normalise_email(email)
     except EmailNotValidError:
-        email = (email or "").strip().lower()
-    return "account:" + email[:254]
+        return (email or "").strip().lower()[:254]
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:24]
+
+
+def _keys(email: str, ip: str | None) -> tuple[str, str, str]:
+    """The counters of an attempt: its account, its address, and the pair (account, address)."""
+    mailbox, address = _mailbox(email), (ip or "unknown")[:200]
+    return "account:" + mailbox, "ip:" + address, f"pair:{_digest(mailbox)}:{_digest(address)}"
 
 
 def _wait_minutes(key: str, limit: int, now) -> int | None:
@@ -213,13 +240,26 @@ def _wait_minutes(key: str, limit: int, now) -> int | None:
 
 
 def authenticate(email: str, password: str, ip: str | None) -> User:
-    """The account for this e-mail address and password, or LoginFailed / TooManyAttempts."""
+    """The account for this e-mail address and password, or LoginFailed / TooManyAttempts.
+
+    Limits, counted in the window (LOGIN_WINDOW_MINUTES):
+    - per address, LOGIN_MAX_PER_IP failures whatever the accounts: the address is refused;
+    - per account, LOGIN_MAX_PER_ACCOUNT failures from any address: from then on an address that has
+      failed against this account is refused without checking, while one that has not gets its password
+      checked (one try each). So a stranger's guesses never lock out the right password typed elsewhere,
+      and guessing spread over many addresses gets one try per new address once the limit is reached.
+    The attempts on one account and from one address are counted one after the other (a lock held until
+    the use case commits): a burst of simultaneous guesses gets exactly the tries the limits allow.
+    """
     config, now = current_app.config, utcnow()
-    account_key, ip_key = _account_key(email), "ip:" + (ip or "unknown")[:200]
-    waits = [_wait_minutes(account_key, int(config.get("LOGIN_MAX_PER_ACCOUNT", 5)), now),
-             _wait_minutes(ip_key, int(config.get("LOGIN_MAX_PER_IP", 20)), now)]
-    if any(waits):
-        raise TooManyAttempts(max(w for w in waits if w))
+    account_key, ip_key, pair_key = _keys(email, ip)
+    lock_names(account_key, ip_key, busy_message=_("Too many attempts at once. Please try again."))
+    ip_wait = _wait_minutes(ip_key, int(config.get("LOGIN_MAX_PER_IP", 20)), now)
+    if ip_wait:
+        raise TooManyAttempts(ip_wait)
+    account_wait = _wait_minutes(account_key, int(config.get("LOGIN_MAX_PER_ACCOUNT", 5)), now)
+    if account_wait and _wait_minutes(pair_key, 1, now):
+        raise TooManyAttempts(account_wait)
     user = find_user(email)
     password = (password or "")[:MAX_PASSWORD]
     try:
@@ -227,18 +267,24 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
         good = user is not None and user.active
     except (VerificationError, InvalidHashError):
         good = False
+    keys = [account_key, ip_key, pair_key]
     if not good:
-        db.session.add_all([LoginAttempt(key=account_key, at=now), LoginAttempt(key=ip_key, at=now)])
-        db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key.in_([account_key, ip_key]),
+        db.session.add_all([LoginAttempt(key=key, at=now) for key in keys])
+        db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key.in_(keys),
                                                          LoginAttempt.at <= now - _window()))
         db.session.flush()
         raise LoginFailed()
     if hasher().check_needs_rehash(user.password_hash):
         user.password_hash = hasher().hash(password)  # same password: the stamp stays, sessions too
     user.last_login_at = now
-    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key == account_key))
+    _forget_account_failures(user.email)
     db.session.flush()
     return user
+
+
+def _forget_account_failures(email: str) -> None:
+    db.session.execute(db.delete(LoginAttempt).where(db.or_(
+        LoginAttempt.key == "account:" + email, LoginAttempt.key.like(f"pair:{_digest(email)}:%"))))
 
 
 # --- lost passwords -----------------------------------------------------------------------------
@@ -292,18 +338,34 @@ def request_password_reset(email: str, lang: str | None = None) -> None:
     """Send a reset link when the address has an active account; nothing tells the caller which.
 
     The message is in the account's language (`lang` is the page's, used for nothing else).
-    At most RESETS_PER_WINDOW messages per account and window, so the form cannot flood a mailbox."""
+    At most RESETS_PER_WINDOW messages per account and window, so the form cannot flood a mailbox.
+    The same work is done for an address without an account (the count, the attempt stored, the
+    message rendered, then not queued), so that the time of the answer does not tell them apart."""
     user = find_user(email)
-    if user is None or not user.active:
-        return
-    now, key = utcnow(), f"reset:{user.email}"
+    known = user is not None and user.active
+    now, key = utcnow(), "reset:" + (user.email if user is not None else _mailbox(email))
     sent = db.session.scalar(db.select(db.func.count(LoginAttempt.id)).where(
         LoginAttempt.key == key, LoginAttempt.at > now - _window()))
-    if sent >= RESETS_PER_WINDOW:
-        return
     db.session.add(LoginAttempt(key=key, at=now))
-    _enqueue_account_message(user, "password_reset")
+    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key == key, LoginAttempt.at <= now - _window()))
+    if known and sent < RESETS_PER_WINDOW:
+        _enqueue_account_message(user, "password_reset")
+    else:
+        _render_unsent_reset(email, lang or "fr")
     db.session.flush()
+
+
+def _render_unsent_reset(email: str, lang: str) -> None:
+    """The texts a reset message would have, for nobody: the work of `_enqueue_account_message` unqueued."""
+    stand_in = User(id=0, email=_mailbox(email), name=_mailbox(email), language=lang if lang in LANGS else "fr",
+                    password_changed_at=utcnow())
+    with force_locale(stand_in.language):
+        subject = _("Choose a new password")
+        values = dict(user=stand_in, link=reset_link(stand_in), hours=RESET_MAX_AGE // 3600, kind="password_reset",
+                      login=f"{current_app.config['BASE_URL']}/{stand_in.language}/account/login",
+                      lang=stand_in.language, to_name=stand_in.name, subject=subject)
+        render_template("messages/account_password_reset.txt", **values)
+        render_template("messages/account_password_reset.html", **values)
 
 
 def reset_password(token: str, new_password: str, max_age: int = RESET_MAX_AGE) -> User:
@@ -313,6 +375,6 @@ def reset_password(token: str, new_password: str, max_age: int = RESET_MAX_AGE) 
     if problem:
         raise ValidationError({"password": problem})
     _set_password(user, new_password)
-    db.session.execute(db.delete(LoginAttempt).where(LoginAttempt.key == f"account:{user.email}"))
+    _forget_account_failures(user.email)
     db.session.flush()
     return user

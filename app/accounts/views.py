@@ -86,6 +86,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:  # the session ends on the server: a copy of the cookie opens nothing
+        with unit_of_work():
+            services.end_sessions(current_user)
     logout_user()
     _new_session()
     flash(_("You are logged out."), "info")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import refresh
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, default_exceptions
 
 from app.errors import DomainError
@@ -64,6 +65,14 @@ def _domain_error(error: DomainError):
     return error_response(error.status, error.errors, headers)
 
 
+def _rate_limited(error: RateLimitExceeded):
+    from app.web.limits import explanation, retry_after
+
+    use_lang()
+    field, message = explanation(error)
+    return error_response(429, {field: message}, {"Retry-After": str(retry_after())})
+
+
 def _unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
@@ -88,6 +97,7 @@ def _unrouted() -> Response | None:
 def register(bp: Blueprint) -> None:
     """Install the handlers on the API blueprint, and the JSON answer for unrouted /api/ addresses."""
     bp.register_error_handler(DomainError, _domain_error)
+    bp.register_error_handler(RateLimitExceeded, _rate_limited)  # the class wins over its code (429)
     for code in default_exceptions:  # code-specific handlers come before any application-wide one
         bp.register_error_handler(code, _http_error)
     bp.register_error_handler(Exception, _unexpected)

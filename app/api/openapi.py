@@ -175,6 +175,9 @@ RESPONSES: dict[str, Any] = {
     "Gone": _error("The session is cancelled or over."),
     "Busy": {**_error("Too many registrations at this instant; nothing was stored. Retry after the delay."),
              "headers": {"Retry-After": {"schema": STRING}}},
+    "TooManyRequests": {**_error("Too many registrations from this client, for this session or with this e-mail "
+                                 "address in a short time; nothing was stored. Retry after the delay (seconds)."),
+                        "headers": {"Retry-After": {"schema": STRING}}},
 }
 
 ETAG = {"ETag": {"schema": STRING, "description": "Send it back in If-None-Match to get a 304."}}
@@ -224,7 +227,7 @@ def _registration_answer(description: str) -> dict[str, Any]:
 
 def _errors(*codes: str) -> dict[str, Any]:
     names = {"404": "NotFound", "405": "MethodNotAllowed", "409": "Conflict", "410": "Gone", "422": "Invalid",
-             "500": "ServerError", "503": "Busy"}
+             "429": "TooManyRequests", "500": "ServerError", "503": "Busy"}
     return {code: ref(names[code], "responses") for code in sorted({"405", "500", *codes})}
 
 
@@ -240,7 +243,7 @@ def registration_paths() -> dict[str, Any]:
                                                  "registered already, received (its links went to that address).",
                                   "content": _json_content({"oneOf": [ref("RegistrationAnswer"),
                                                                       ref("RegistrationReceived")]})},
-                          **_errors("404", "409", "410", "422", "503")},
+                          **_errors("404", "409", "410", "422", "429", "503")},
         }},
         "/registrations/{token}": {
             "get": {"operationId": "getRegistration", "tags": ["registrations"], "summary": "A registration",

@@ -11,6 +11,7 @@ from app.errors import NotFound, ValidationError
 from app.messages.services import links
 from app.registrations import services
 from app.registrations.models import Registration
+from app.web.limits import registration_limits
 from app.web.urls import id_from
 
 
@@ -42,6 +43,7 @@ def repeat_json(session_id: int, language: str) -> dict:
 
 
 @bp.post("/sessions/<session_id>/registrations")
+@registration_limits
 def register(session_id: str):
     lang, _valid = errors.use_lang()
     if id_from(session_id) is None:

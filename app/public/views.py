@@ -19,6 +19,7 @@ from app.public.registration import attach_errors, form_data, registration_form
 from app.registrations.services import register_or_resend
 from app.timeutil import local_today, utcnow
 from app.web.urls import language_blueprint
+from app.web.limits import registration_limits
 from app.web.weeks import sessions_by_day, week_start
 
 bp = language_blueprint("public", __name__)
@@ -95,6 +96,7 @@ def _page_number(raw: str | None, pages: int) -> int:
 
 
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
+@registration_limits
 def session(session_id: int):
     found = get_public_session(session_id)
     if found is None:

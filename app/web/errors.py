@@ -8,13 +8,14 @@ from __future__ import annotations
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import refresh
 from sqlalchemy.exc import DBAPIError, OperationalError
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.i18n import LANGS
 
 MACHINE_PREFIXES = ("/api/", "/feeds/", "/static/")
 PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html", 405: "errors/405.html",
-         413: "errors/413.html", 500: "errors/500.html", 503: "errors/503.html"}
+         413: "errors/413.html", 429: "errors/429.html", 500: "errors/500.html", 503: "errors/503.html"}
 RETRY_AFTER_OUTAGE = 30
 
 
@@ -66,8 +67,20 @@ def _database_error(error: DBAPIError):
     return render_template(PAGES[503]), 503, {"Retry-After": str(RETRY_AFTER_OUTAGE)}
 
 
+def _too_many(error: RateLimitExceeded):
+    """Over a rate limit (app.web.limits): which one, and when to try again."""
+    from app.web.limits import explanation, retry_after
+
+    if _for_machines():
+        return error
+    _lang_from_path()
+    _field, message = explanation(error)
+    return render_template(PAGES[429], message=message), 429, {"Retry-After": str(retry_after())}
+
+
 def register(app: Flask) -> None:
     for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, _page)
+    app.register_error_handler(RateLimitExceeded, _too_many)
     app.register_error_handler(InternalServerError, _server_error)
     app.register_error_handler(DBAPIError, _database_error)

@@ -18,3 +18,9 @@ MARKS = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists() and not IN_CI, reason="no Chromium at /usr/bin/chromium"),
 ]
+
+
+def inject_axe(tab) -> None:
+    """axe-core into the page, evaluated by the browser's devtools: the pages' Content-Security-Policy
+    refuses inline scripts, which is what add_script_tag would add."""
+    tab.evaluate(AXE.read_text())

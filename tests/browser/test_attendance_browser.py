@@ -44,7 +44,7 @@ def test_a_host_takes_attendance_on_a_phone(new_tab, live_server, w):
     assert "Waiting list" in row(tab, "Wanda <b>Waiting</b>").inner_text()
     row(tab, "Alice Aimée").get_by_role("button", name="Present").click()
     row(tab, "Wanda").get_by_role("button", name="Absent").click()
-    tab.wait_for_function("document.getElementById('att-status').textContent === 'All saved.'")
+    tab.wait_for_function("() => document.getElementById('att-status').textContent === 'All saved.'")
     assert row(tab, "Alice Aimée").get_by_role("button", name="Present").get_attribute("aria-pressed") == "true"
     assert tab.locator("#att-present").inner_text() == "1"
     # A walk-in, added on the spot.
@@ -52,7 +52,7 @@ def test_a_host_takes_attendance_on_a_phone(new_tab, live_server, w):
     tab.fill("#walkin-email", "zoe@example.be")
     tab.click("#walkin-form button[type=submit]")
     assert row(tab, "Zoé <i>Walk-in</i>").count() == 1
-    tab.wait_for_function("document.getElementById('att-status').textContent === 'All saved.'")
+    tab.wait_for_function("() => document.getElementById('att-status').textContent === 'All saved.'")
     assert marks(w["sess_a"]) == {"Alice Aimée": ("present", "sheet"), "Wanda <b>Waiting</b>": ("absent", "sheet"),
                                   "walk-in: Zoé <i>Walk-in</i>": ("present", "sheet")}
     # The QR code of Bob's confirmation holds his check-in link; the host pastes (or scans) it.
@@ -96,7 +96,7 @@ def test_no_tick_is_lost_when_the_network_drops(new_tab, live_server, w):
     row(tab, "Bob Bold").get_by_role("button", name="Absent").click()  # a correction while offline
     tab.fill("#walkin-name", "Offline Walk-in")
     tab.click("#walkin-form button[type=submit]")
-    tab.wait_for_function("document.getElementById('att-status').textContent.indexOf('retry') >= 0")
+    tab.wait_for_function("() => document.getElementById('att-status').textContent.indexOf('retry') >= 0")
     assert "waiting to be saved" in row(tab, "Alice Aimée").inner_text()
     assert marks(w["sess_a"]) == {}
     # Even a reload while offline keeps the ticks: they wait in the browser.
@@ -109,7 +109,7 @@ def test_no_tick_is_lost_when_the_network_drops(new_tab, live_server, w):
             break
         tab.wait_for_timeout(100)
     state["down"] = False
-    tab.wait_for_function("document.getElementById('att-status').textContent === 'All saved.'", timeout=60_000)
+    tab.wait_for_function("() => document.getElementById('att-status').textContent === 'All saved.'", timeout=60_000)
     assert marks(w["sess_a"]) == {"Alice Aimée": ("present", "sheet"), "Bob Bold": ("absent", "sheet"),
                                   "walk-in: Offline Walk-in": ("present", "sheet")}
     assert tab.evaluate(f"localStorage.getItem('attendance-queue-{w['sess_a'].id}')") == "[]"

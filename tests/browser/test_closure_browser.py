@@ -18,7 +18,7 @@ from app.timeutil import local_today
 from tests import factories as f
 from tests.test_accounts_helpers import PASSWORD
 from tests.test_translations import ensure_compiled
-from tests.browser.support import AXE, IN_CI, MARKS
+from tests.browser.support import AXE, IN_CI, MARKS, inject_axe
 
 
 pytestmark = MARKS
@@ -92,7 +92,7 @@ def _axe_violations(tab) -> list[dict]:
         if IN_CI:
             pytest.fail(f"{AXE} is missing: run npm ci")
         pytest.skip("axe-core is not installed (npm ci)")
-    tab.add_script_tag(path=str(AXE))
+    inject_axe(tab)
     return tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")["violations"]
 
 

@@ -8,7 +8,7 @@ import pytest
 from app.database import unit_of_work
 from tests.test_accounts_helpers import PASSWORD, make_users
 from tests.test_translations import ensure_compiled
-from tests.browser.support import AXE, MARKS
+from tests.browser.support import MARKS, inject_axe
 
 
 pytestmark = MARKS
@@ -25,7 +25,7 @@ def page(browser):
 
 
 def _axe_violations(tab) -> list[dict]:
-    tab.add_script_tag(path=str(AXE))
+    inject_axe(tab)
     return tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")["violations"]
 
 

@@ -12,7 +12,7 @@ from app.partners.models import SessionProposal
 from app.timeutil import BRUSSELS, local_today
 from tests.test_partners_support import PASSWORD, person, world
 from tests.test_translations import ensure_compiled
-from tests.browser.support import AXE, MARKS
+from tests.browser.support import AXE, MARKS, inject_axe
 
 
 pytestmark = MARKS
@@ -48,7 +48,7 @@ def log_in(tab, live_server: str, account, lang: str = "en") -> None:
 
 
 def axe_violations(tab) -> list[dict]:
-    tab.add_script_tag(path=str(AXE))
+    inject_axe(tab)
     return tab.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
 
 

@@ -11,7 +11,7 @@ from app.database import unit_of_work
 from app.timeutil import local_today
 from tests import factories as f
 from tests.test_translations import ensure_compiled
-from tests.browser.support import AXE, IN_CI, MARKS
+from tests.browser.support import AXE, IN_CI, MARKS, inject_axe
 
 
 pytestmark = MARKS
@@ -137,7 +137,7 @@ def test_keyboard_reaches_the_skip_link_then_the_filters(page, live_server, seed
 
 
 def _axe_violations(tab) -> list[dict]:
-    tab.add_script_tag(path=str(AXE))
+    inject_axe(tab)
     result = tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return result["violations"]
 

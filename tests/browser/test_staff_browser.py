@@ -16,7 +16,7 @@ from app.timeutil import BRUSSELS, local_today
 from tests import factories as f
 from tests.test_staff_support import one_session, outbox, session_cookie_data, user
 from tests.test_translations import ensure_compiled
-from tests.browser.support import AXE, IN_CI, MARKS
+from tests.browser.support import AXE, IN_CI, MARKS, inject_axe
 
 AGENT = "Mozilla/5.0 (X11; Linux x86_64) Chromium staff pages"
 
@@ -113,7 +113,7 @@ def test_a_receptionist_registers_a_caller(logged_in, live_server):
 
 
 def _axe_violations(tab) -> list[dict]:
-    tab.add_script_tag(path=str(AXE))
+    inject_axe(tab)
     return tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")["violations"]
 
 
