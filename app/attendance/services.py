@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +16,7 @@ from app.attendance.models import ATTENDANCE_STATUSES, Attendance
 from app.calendar.models import Audience, Session
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.messages.addresses import LOCAL_PART_NOT_DELIVERABLE, LocalPartNotDeliverable, check_address
 from app.registrations.models import Registration
 from app.timeutil import utcnow
 from app.videorooms.models import JoinEvent
@@ -124,7 +125,9 @@ def clean_walkin(name, email, audience) -> dict:
         try:
             if len(email) > 254:
                 raise EmailNotValidError("too long")
-            email = validate_email(email, check_deliverability=False).normalized
+            email = check_address(email)
+        except LocalPartNotDeliverable:
+            errors["email"] = LOCAL_PART_NOT_DELIVERABLE
         except EmailNotValidError:
             errors["email"] = _l("Give a valid e-mail address, such as name@example.be, or leave it empty.")
     found = None

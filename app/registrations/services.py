@@ -6,7 +6,7 @@ import secrets
 import unicodedata
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -17,6 +17,7 @@ from app.calendar.services import lock_session
 from app.closures.services import effective_capacity
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
+from app.messages.addresses import LOCAL_PART_NOT_DELIVERABLE, LocalPartNotDeliverable, check_address
 from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
@@ -25,8 +26,9 @@ LANGS = ("fr", "nl", "en")
 
 
 def normalise_email(raw: str) -> str:
-    """The address as it is written to (domain normalised); raises EmailNotValidError."""
-    return validate_email(raw, check_deliverability=False).normalized
+    """The address as it is written to (domain normalised); raises EmailNotValidError, or
+    LocalPartNotDeliverable for one our mail server cannot deliver (see messages.addresses)."""
+    return check_address(raw)
 
 
 def clean_registration(data: dict) -> dict:
@@ -42,6 +44,8 @@ def clean_registration(data: dict) -> dict:
     email = str(data.get("email") or "").strip()
     try:
         email = normalise_email(email) if len(email) <= 254 else normalise_email("x" * 255)
+    except LocalPartNotDeliverable:
+        errors["email"] = LOCAL_PART_NOT_DELIVERABLE
     except EmailNotValidError:
         errors["email"] = _l("Give a valid e-mail address, such as name@example.be.")
     language = data.get("language") or "fr"
