@@ -162,3 +162,67 @@ def test_a_process_that_lost_its_lease_cannot_mark_the_message(app, smtp):
     assert delivery._mark(second, status="sent", sent_at=utcnow(), last_error="") is True
     db.session.expire_all()
     assert db.session.get(OutboxMessage, first.id).status == "sent"
+
+
+# Staff: messages stuck in sending past their lease -------------------------------------------------
+
+
+def stuck_and_busy():
+    session = upcoming()
+    register(session, "stuck@example.be")
+    register(session, "busy@example.be")
+    stuck_claim = claim_next()
+    busy_claim = claim_next(stuck_claim.id)
+    stuck = db.session.get(OutboxMessage, stuck_claim.id)
+    stuck.lease_until = utcnow() - timedelta(minutes=1)  # the scheduler that took it was killed
+    db.session.flush()
+    return stuck_claim, busy_claim
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Stuck: the mail job"), ("fr", "Bloqué : la tâche d'envoi"),
+                                         ("nl", "Vastgelopen: de verzendtaak")])
+def test_staff_see_a_stuck_message_and_may_retry_it_so_its_old_holder_cannot_mark_it(app, client, lang, words):
+    from tests.test_staff_support import as_role
+
+    as_role(app, client, "coordinator")
+    stuck_claim, busy_claim = stuck_and_busy()
+    listing = client.get(f"/{lang}/staff/messages").get_data(as_text=True)
+    assert listing.count("<strong>") >= 1 and ("stuck" in listing or "bloqué" in listing or "vastgelopen" in listing)
+    page = client.get(f"/{lang}/staff/messages/{stuck_claim.id}").get_data(as_text=True).replace("&#39;", "'")
+    assert words in page and f"/messages/{stuck_claim.id}/retry" in page and "/abandon" in page
+    busy = client.get(f"/{lang}/staff/messages/{busy_claim.id}").get_data(as_text=True)
+    assert "/retry" not in busy and "/abandon" not in busy  # its scheduler still holds it
+    assert client.post(f"/{lang}/staff/messages/{busy_claim.id}/retry").status_code == 303
+    assert client.post(f"/{lang}/staff/messages/{stuck_claim.id}/retry").status_code == 303
+    db.session.expire_all()
+    stuck, busy = db.session.get(OutboxMessage, stuck_claim.id), db.session.get(OutboxMessage, busy_claim.id)
+    assert (stuck.status, stuck.lease_token, busy.status) == ("queued", None, "sending")
+    assert delivery._mark(stuck_claim, status="sent", sent_at=utcnow(), last_error="") is False  # fenced
+
+
+def test_staff_may_abandon_a_stuck_message_which_is_then_failed(app, client):
+    from tests.test_staff_support import as_role
+
+    as_role(app, client, "coordinator")
+    stuck_claim, busy_claim = stuck_and_busy()
+    assert client.post(f"/nl/staff/messages/{stuck_claim.id}/abandon").status_code == 303
+    assert client.post(f"/nl/staff/messages/{busy_claim.id}/abandon").status_code == 303
+    db.session.expire_all()
+    stuck, busy = db.session.get(OutboxMessage, stuck_claim.id), db.session.get(OutboxMessage, busy_claim.id)
+    assert (stuck.status, stuck.last_error, busy.status) == ("failed", delivery.ABANDONED, "sending")
+    assert "Opgegeven door het team" in client.get(f"/nl/staff/messages/{stuck.id}").get_data(as_text=True)
+    assert claim_next(now=utcnow() + timedelta(hours=1)).id == busy.id  # the abandoned one is never taken again
+    as_role(app, client, "counsellor")
+    assert client.post(f"/nl/staff/messages/{busy.id}/abandon").status_code == 403
+
+
+def test_a_walk_in_address_follows_the_same_rule(app, monkeypatch):
+    from app.attendance.services import clean_walkin
+    from app.errors import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        clean_walkin("Jöhn", "jöhn@exämple.be", None)
+    assert "avant le @" in refused.value.errors["email"]
+    assert clean_walkin("John", "john@exämple.be", None)["walkin_email"] == "john@exämple.be"
+    monkeypatch.setitem(app.config, "SMTP_SMTPUTF8", True)
+    assert clean_walkin("Jöhn", "jöhn@exämple.be", None)["walkin_email"] == "jöhn@exämple.be"
