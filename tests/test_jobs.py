@@ -5,7 +5,10 @@ import sys
 from collections import Counter
 from datetime import datetime, timedelta
 
+import pytest
+
 from app.calendar import services as calendar
+from app.database import unit_of_work
 from app.extensions import db
 from app.messages import jobs
 from app.messages.models import OutboxMessage
@@ -68,10 +71,13 @@ def test_those_still_waiting_at_the_cutoff_are_told_once():
     assert kinds()["full"] == 1
 
 
+@pytest.mark.slow
+@pytest.mark.committed
 def test_two_scheduler_processes_deliver_each_message_once(database_url):
-    session = session_at(datetime.now(UTC) + timedelta(days=3), capacity=200)
-    for n in range(120):
-        register(session, n)
+    with unit_of_work():  # committed: the scheduler processes read it
+        session = session_at(datetime.now(UTC) + timedelta(days=3), capacity=200)
+        for n in range(120):
+            register(session, n)
     server = SmtpServer().start()
     env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="test-secret", SMTP_HOST="127.0.0.1",
                SMTP_PORT=str(server.port), SMTP_TLS="none")
