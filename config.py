@@ -75,6 +75,10 @@ class Config:
     SMTP_PASSWORD = _env("SMTP_PASSWORD")
     SMTP_TLS = _env("SMTP_TLS", "none")
     MAIL_FROM = _env("MAIL_FROM", "Cité des métiers <no-reply@citedesmetiers.brussels>")
+    # The mail server offers SMTPUTF8: addresses with letters outside ASCII before the @ are accepted.
+    SMTP_SMTPUTF8 = (_env("SMTP_SMTPUTF8", "0") or "0").lower() in ("1", "true", "yes", "on")
+    # How long a scheduler holds a message it is sending (renewed while it sends).
+    OUTBOX_LEASE_SECONDS = float(_env("OUTBOX_LEASE_SECONDS", "300"))
 
     ROOM_PROVIDER_DEFAULT = _env("ROOM_PROVIDER_DEFAULT", "jitsi")
     JITSI_BASE_URL = _env("JITSI_BASE_URL", "https://meet.jit.si")

@@ -120,6 +120,7 @@ CASES: list[Case] = [
     *each("staff.desk_promote", "POST", "manage_waiting_list", _spare, lambda s, w: {}, strict=False),
     *each("staff.desk_cancel", "POST", "register_for_someone", _spare, lambda s, w: {"confirmed": "yes"}),
     *each("staff.outbox_retry", "POST", "see_outbox", lambda s, w: {"message_id": s.message[w].id}, lambda s, w: {}),
+    *each("staff.outbox_abandon", "POST", "see_outbox", lambda s, w: {"message_id": s.message[w].id}, lambda s, w: {}),
     *one("staff.activity_new", "POST", "plan", data=lambda s, w: {}, strict=False),
     *each("staff.activity_edit", "POST", "plan", lambda s, w: {"activity_id": s.activity[w].id}, lambda s, w: {},
           strict=False),

@@ -71,9 +71,10 @@ def test_those_still_waiting_at_the_cutoff_are_told_once():
     assert kinds()["full"] == 1
 
 
-@pytest.mark.committed  # the scheduler processes read the outbox through their own connections
+@pytest.mark.slow
+@pytest.mark.committed
 def test_two_scheduler_processes_deliver_each_message_once(database_url):
-    with unit_of_work():
+    with unit_of_work():  # committed: the scheduler processes read it
         session = session_at(datetime.now(UTC) + timedelta(days=3), capacity=200)
         for n in range(120):
             register(session, n)

@@ -15,6 +15,7 @@ from app.attendance.models import ATTENDANCE_STATUSES, Attendance
 from app.calendar.models import Audience, Session
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.messages.addresses import LOCAL_PART_NOT_DELIVERABLE, LocalPartNotDeliverable, check_address
 from app.registrations.models import Registration
 from app.timeutil import utcnow
 from app.validation import clean_text, is_code, name_error, normalise_email
@@ -115,7 +116,9 @@ def clean_walkin(name, email, audience) -> dict:
     email = clean_text(email)
     if email:
         try:
-            email = normalise_email(email)
+            email = check_address(normalise_email(email))  # and deliverable by our mail server
+        except LocalPartNotDeliverable:
+            errors["email"] = LOCAL_PART_NOT_DELIVERABLE
         except EmailNotValidError:
             errors["email"] = _l("Give a valid e-mail address, such as name@example.be, or leave it empty.")
     found = None

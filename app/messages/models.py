@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db, one_of
+from app.messages.addresses import new_message_id
 from app.mixins import CreatedAtMixin
 from app.timeutil import UTCDateTime, utcnow
 
@@ -63,6 +64,10 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Fixed when the message is queued: a retry is the same message to mail clients.
+    message_id: Mapped[str] = mapped_column(sa.String(250), unique=True, default=new_message_id)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The fencing token of the process holding the lease: only that process may mark the message.
+    lease_token: Mapped[str | None] = mapped_column(sa.String(32))
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

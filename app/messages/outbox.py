@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.messages.addresses import header_text, new_message_id
 from app.messages.models import Kind, OutboxMessage
 from app.timeutil import utcnow
 
@@ -30,16 +31,18 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
     string: it is read in ``language`` too. None when ``dedupe_key`` was used already (a message that
     must go once). ``supersede``: a message of the same kind still queued for the same registration
     is rewritten instead (two edits in a row make one message). An unknown kind raises ValueError.
+    The subject is kept on one line (no line or paragraph separator can reach the header).
     """
     kind = Kind(kind)
     with force_locale(language):
         values = {**context, "kind": kind, "lang": language, "to_name": to_name}
         message = OutboxMessage(
             kind=kind.value, dedupe_key=dedupe_key, registration_id=registration_id, session_id=session_id,
-            to_email=to_email, to_name=to_name, language=language, subject=str(subject)[:SUBJECT_MAX],
+            to_email=to_email, to_name=to_name, language=language, subject=header_text(str(subject))[:SUBJECT_MAX],
             body_text=render_template(f"{template}.txt", **values),
             body_html=render_template(f"{template}.html", **values),
             ics=ics, ics_method=ics_method, next_attempt_at=utcnow(),  # due from the moment it is written
+            message_id=new_message_id(),  # fixed now: a retry is the same message to mail clients
         )
     if supersede and registration_id is not None:
         queued = db.session.scalar(db.select(OutboxMessage).where(

@@ -19,6 +19,7 @@ from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.i18n import LANGS
 from app.messages.models import Kind, OutboxMessage
+from app.messages.addresses import LOCAL_PART_NOT_DELIVERABLE, LocalPartNotDeliverable, check_address
 from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
@@ -57,7 +58,9 @@ def _contact(data: dict, errors: dict, phone_allowed: bool) -> tuple[str | None,
             errors["email"] = _l("Give an e-mail address or a phone number.")
         return None, phone or None
     try:
-        email = normalise_email(email)
+        email = check_address(normalise_email(email))  # and deliverable by our mail server
+    except LocalPartNotDeliverable:
+        errors["email"] = LOCAL_PART_NOT_DELIVERABLE
     except EmailNotValidError:
         errors["email"] = _l("Give a valid e-mail address, such as name@example.be.")
     return email, phone or None
