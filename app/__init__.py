@@ -41,19 +41,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app import models  # noqa: F401  (every model registered on the metadata)
     from app.calendar.signals import session_changed
     from app.registrations.services import on_session_changed
-
     from app.videorooms.services import note_change
 
     session_changed.connect(on_session_changed, weak=False)  # connecting again is harmless
     session_changed.connect(note_change, weak=False)
     from app.accounts.views import bp as accounts_bp
     from app.api import bp as api_bp
-    from app.feeds.views import bp as feeds_bp
-    from app.public.views import bp as public_bp
-    from app.closures.views import bp as closures_bp
-    from app.registrations.views import bp as registrations_bp
-    from app.partners.views import bp as partners_bp
     from app.attendance.views import bp as attendance_bp
+    from app.closures.views import bp as closures_bp
+    from app.feeds.views import bp as feeds_bp
+    from app.partners.views import bp as partners_bp
+    from app.public.views import bp as public_bp
+    from app.registrations.views import bp as registrations_bp
     from app.staff import bp as staff_bp
     from app.videorooms.views import bp as videorooms_bp
 
@@ -70,7 +69,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command
-
     from app.scheduler import scheduler_command
 
     app.cli.add_command(demo_command)

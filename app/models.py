@@ -1,4 +1,6 @@
 """Every model of the application, imported so that the metadata knows them all."""
+from app.accounts.models import LoginAttempt, User  # noqa: F401,E402
+from app.attendance.models import Attendance  # noqa: F401,E402
 from app.calendar.models import (  # noqa: F401
     Activity,
     Audience,
@@ -10,10 +12,8 @@ from app.calendar.models import (  # noqa: F401
     Theme,
     Venue,
 )
-from app.registrations.models import Registration, SurveyAnswer  # noqa: F401,E402
-from app.messages.models import OutboxMessage  # noqa: F401,E402
-from app.accounts.models import LoginAttempt, User  # noqa: F401,E402
-from app.partners.models import SessionProposal  # noqa: F401,E402
-from app.attendance.models import Attendance  # noqa: F401,E402
-from app.videorooms.models import JoinEvent, VideoRoom  # noqa: F401,E402
 from app.closures.models import CapacityCap, Closure, ClosureEffect  # noqa: F401,E402
+from app.messages.models import OutboxMessage  # noqa: F401,E402
+from app.partners.models import SessionProposal  # noqa: F401,E402
+from app.registrations.models import Registration, SurveyAnswer  # noqa: F401,E402
+from app.videorooms.models import JoinEvent, VideoRoom  # noqa: F401,E402

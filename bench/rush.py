@@ -29,7 +29,8 @@ import queue
 import threading
 import time
 from collections import Counter
-from datetime import datetime, time as dtime, timedelta
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 import sqlalchemy as sa

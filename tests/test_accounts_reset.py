@@ -12,8 +12,8 @@ from app.accounts.models import User
 from app.errors import Gone, ValidationError
 from app.extensions import db
 from app.messages.models import OutboxMessage
-from tests.test_translations import ensure_compiled
 from tests.test_accounts_helpers import PASSWORD, log_in, make_users
+from tests.test_translations import ensure_compiled
 
 NEW = "a completely different passphrase"
 ensure_compiled()  # the message in Dutch needs the compiled catalogues

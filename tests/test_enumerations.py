@@ -7,7 +7,11 @@ from app.i18n import LANGS
 from app.messages.models import STATUSES as MESSAGE_STATUSES
 from app.registrations.models import CHANNELS
 from app.web.labels import (
-    CHANNEL_LABELS, DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS, LANGUAGE_NAMES, MESSAGE_STATUS_LABELS,
+    CHANNEL_LABELS,
+    DELIVERY_LANGUAGE_LABELS,
+    FORMAT_LABELS,
+    LANGUAGE_NAMES,
+    MESSAGE_STATUS_LABELS,
 )
 
 

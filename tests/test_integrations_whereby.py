@@ -11,6 +11,7 @@ from app.integrations.rooms import PermanentRoomError, TemporaryRoomError, ensur
 from app.integrations.whereby import WherebyProvider, room_name_prefix
 from tests.fakes.fixtures import TEST_TIMEOUT, whereby_server  # noqa: F401
 
+
 def same(a, b) -> bool:
     return (a.provider, a.external_id, a.join_url, a.host_url) == (b.provider, b.external_id, b.join_url, b.host_url)
 

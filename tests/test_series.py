@@ -5,8 +5,8 @@ import pytest
 
 from app.calendar import services
 from app.calendar.models import Session
-from app.errors import ValidationError
 from app.database import unit_of_work
+from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS, UTC
 from tests import factories as f

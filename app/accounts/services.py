@@ -11,9 +11,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 from zxcvbn import zxcvbn
@@ -27,7 +26,8 @@ from app.i18n import LANGS
 from app.messages.models import Kind, OutboxMessage
 from app.messages.outbox import queue_message
 from app.timeutil import utcnow
-from app.validation import clean_text, email_key, name_error, normalise_email as normalise_address
+from app.validation import clean_text, email_key, name_error
+from app.validation import normalise_email as normalise_address
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing a megabyte on every attempt would be an easy way to tire the server

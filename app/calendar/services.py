@@ -5,15 +5,17 @@ from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_time, get_locale, gettext, lazy_gettext as _l
+from flask_babel import format_date, format_time, get_locale, gettext
+from flask_babel import lazy_gettext as _l
 
-from app.calendar.signals import session_changed
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Activity, Room, Series, SeriesException, Session, Venue
+from app.calendar.signals import session_changed
 from app.database import lock_row
 from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS, UTC, local_span, utcnow
 from app.validation import CAPACITY_OUT_OF_RANGE, is_capacity, is_whole_number
+
 MAX_SERIES_DAYS = 2 * 366
 
 

@@ -13,7 +13,8 @@ from typing import Iterable
 from urllib.parse import urlsplit
 
 from flask import current_app, has_app_context
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Calendar, Component, Event, vDDDTypes, vDuration, vInt, vText, vUri
 from icalendar.prop import vCategory
 

@@ -5,11 +5,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, current_app, g, request
-from flask_babel import gettext as _, refresh
+from flask_babel import gettext as _
+from flask_babel import refresh
 from werkzeug.http import http_date
 
-from app.calendar.queries import MAX_SPAN_DAYS, get_public_session, list_sessions, parse_filters
 from app.cache import feeds
+from app.calendar.queries import MAX_SPAN_DAYS, get_public_session, list_sessions, parse_filters
 from app.feeds.freshness import feed_validators
 from app.feeds.ics import build_feed
 from app.i18n import LANGS, negotiate

@@ -4,7 +4,8 @@ from __future__ import annotations
 from email.utils import parseaddr
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime, gettext as _
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
 
 from app.attendance.qr import checkin_for_message
 from app.calendar.models import ONLINE_FORMATS, Session

@@ -14,12 +14,19 @@ from app.accounts.access import can
 from app.attendance.services import attendance_by_registration
 from app.calendar import services as calendar
 from app.calendar.models import (
-    DELIVERY_LANGUAGES, FORMATS, Activity, Partner, Room, Session, Venue, activity_cohost,
+    DELIVERY_LANGUAGES,
+    FORMATS,
+    Activity,
+    Partner,
+    Room,
+    Session,
+    Venue,
+    activity_cohost,
 )
+from app.database import lock_row
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
 from app.i18n import DEFAULT_LANG, LANGS
-from app.database import lock_row
 from app.integrations.registry import PROVIDERS
 from app.messages.models import Kind
 from app.messages.outbox import queue_message

@@ -8,18 +8,26 @@ from flask_babel import gettext as _
 
 from app.cache import renders
 from app.calendar.queries import (
-    EARLIEST, LATEST, SEARCH_MAX, calendar_version, filter_choices, get_public_session, list_sessions, matching_text,
-    parse_filters, search_words,
+    EARLIEST,
+    LATEST,
+    SEARCH_MAX,
+    calendar_version,
+    filter_choices,
+    get_public_session,
+    list_sessions,
+    matching_text,
+    parse_filters,
+    search_words,
 )
-from app.public.forms import chosen_count, filter_form
 from app.closures.services import closures_ahead
 from app.database import unit_of_work
 from app.errors import DomainError, ValidationError
+from app.public.forms import chosen_count, filter_form
 from app.public.registration import attach_errors, form_data, registration_form
 from app.registrations.services import register_or_resend
 from app.timeutil import local_today, utcnow
-from app.web.urls import language_blueprint
 from app.web.limits import registration_limits
+from app.web.urls import language_blueprint
 from app.web.weeks import sessions_by_day, week_start
 
 bp = language_blueprint("public", __name__)

@@ -18,8 +18,8 @@ from app.closures.caps import effective_capacity
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.i18n import LANGS
-from app.messages.models import Kind, OutboxMessage
 from app.messages.addresses import LOCAL_PART_NOT_DELIVERABLE, LocalPartNotDeliverable, check_address
+from app.messages.models import Kind, OutboxMessage
 from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow

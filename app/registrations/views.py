@@ -5,8 +5,8 @@ from flask import Blueprint, Response, abort, current_app, g, render_template
 
 from app.database import unit_of_work
 from app.errors import DomainError
-from app.messages.services import links, session_details
 from app.messages.invitation import personal_calendar
+from app.messages.services import links, session_details
 from app.registrations import services
 from app.registrations.forms import CancelForm, SurveyForm
 from app.timeutil import utcnow

@@ -1,5 +1,10 @@
 """The centre's back-office: planning the calendar, desk registrations and the outbox."""
 from app.staff import (  # noqa: F401  (their routes)
-    views_activities, views_desk, views_outbox, views_series, views_sessions, views_week,
+    views_activities,
+    views_desk,
+    views_outbox,
+    views_series,
+    views_sessions,
+    views_week,
 )
 from app.staff.blueprint import bp  # noqa: F401

@@ -6,8 +6,16 @@ from datetime import date, datetime, time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField,
-    TelField, TextAreaField,
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, DateInput, DateTimeLocalInput, ListWidget, NumberInput, TimeInput

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from app.accounts.access import require
-from app.errors import DomainError, ValidationError
 from app.database import unit_of_work
+from app.errors import DomainError, ValidationError
 from app.extensions import db
 from app.registrations.models import Registration
 from app.registrations.services import cancel_registration, promote_by_hand, register, waitlist_position

@@ -5,11 +5,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from app.accounts.access import require
+from app.accounts.services import ACCOUNT_KINDS
 from app.database import unit_of_work
+from app.extensions import db
 from app.messages.delivery import ABANDONED, abandon, can_abandon, is_stuck, retry_now
 from app.messages.models import STATUSES, OutboxMessage
-from app.accounts.services import ACCOUNT_KINDS
-from app.extensions import db
 from app.staff.blueprint import bp
 from app.staff.forms import ActionForm
 from app.staff.services import outbox as outbox_page

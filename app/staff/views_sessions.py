@@ -11,14 +11,20 @@ from app.calendar.queries import filter_choices
 from app.database import unit_of_work
 from app.errors import DomainError, ValidationError
 from app.extensions import db
-from app.videorooms.services import room_of
 from app.staff.blueprint import bp
 from app.staff.common import (
-    activity_choices, attach_errors, load_session, local_datetime, place_choices, venue_and_room, wall_clock_end,
+    activity_choices,
+    attach_errors,
+    load_session,
+    local_datetime,
+    place_choices,
+    venue_and_room,
+    wall_clock_end,
 )
 from app.staff.forms import ActionForm, CancelSessionForm, DeskForm, SessionEditForm, SessionForm
 from app.staff.services import edit_session, session_registrations, waitlist_positions
 from app.timeutil import BRUSSELS, utcnow
+from app.videorooms.services import room_of
 from app.web.labels import CHANNEL_LABELS, DELIVERY_LANGUAGE_LABELS, PROVIDER_LABELS
 from app.web.urls import id_from
 

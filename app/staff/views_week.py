@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from app.accounts.access import require
 from app.calendar.public_holidays import belgian_holidays
 from app.calendar.queries import EARLIEST, LATEST
-from app.videorooms.services import pending_rooms
 from app.staff.blueprint import bp
 from app.staff.services import week_sessions
 from app.timeutil import local_today
+from app.videorooms.services import pending_rooms
 from app.web.labels import PROVIDER_LABELS
 from app.web.weeks import sessions_by_day, week_start
 

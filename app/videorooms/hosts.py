@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.extensions import db

@@ -8,15 +8,16 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.accounts.access import require
-from app.calendar.models import Session
-from app.errors import ValidationError
 from app.attendance.services import record_join
+from app.calendar.models import Session
 from app.database import unit_of_work
+from app.errors import ValidationError
 from app.extensions import db
 from app.registrations.services import find_by_token
 from app.timeutil import utcnow
 from app.videorooms.services import ask_again_now, choose_provider, room_of, sync_due
 from app.web.urls import LANG_PREFIX, speaks_language
+
 
 class JoinForm(FlaskForm):
     """Only the button of the join page: its CSRF token proves the person pressed it on our page."""

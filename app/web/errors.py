@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import refresh
-from sqlalchemy.exc import DBAPIError, OperationalError
 from flask_limiter.errors import RateLimitExceeded
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.i18n import LANGS

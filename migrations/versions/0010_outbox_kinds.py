@@ -6,9 +6,7 @@ Create Date: 2026-11-25 09:00:00.000000
 
 """
 from alembic import op
-import sqlalchemy as sa
 
-import app.timeutil
 
 
 # revision identifiers, used by Alembic.

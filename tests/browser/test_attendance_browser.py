@@ -5,8 +5,14 @@ import pytest
 
 from app.attendance.models import Attendance
 from app.extensions import db
-from tests.browser.test_partner_browser import AXE, axe_violations, log_in, new_tab, readable  # noqa: F401
-from tests.browser.test_partner_browser import pytestmark  # noqa: F401
+from tests.browser.test_partner_browser import (  # noqa: F401
+    AXE,
+    axe_violations,
+    log_in,
+    new_tab,
+    pytestmark,  # noqa: F401
+    readable,
+)
 from tests.test_partners_support import person, world
 
 PHONE = {"width": 390, "height": 844}

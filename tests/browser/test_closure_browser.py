@@ -16,10 +16,9 @@ from app.extensions import db
 from app.registrations.services import register
 from app.timeutil import local_today
 from tests import factories as f
+from tests.browser.support import AXE, IN_CI, MARKS, inject_axe
 from tests.test_accounts_helpers import PASSWORD
 from tests.test_translations import ensure_compiled
-from tests.browser.support import AXE, IN_CI, MARKS, inject_axe
-
 
 pytestmark = MARKS
 

@@ -6,8 +6,11 @@ from __future__ import annotations
 import pytest
 
 from app.database import unit_of_work
-from tests.browser.test_partner_browser import log_in, new_tab  # noqa: F401
-from tests.browser.test_partner_browser import pytestmark  # noqa: F401
+from tests.browser.test_partner_browser import (  # noqa: F401
+    log_in,
+    new_tab,
+    pytestmark,  # noqa: F401
+)
 from tests.test_partners_support import person, world
 
 WATCH = """document.addEventListener("securitypolicyviolation", function (e) {

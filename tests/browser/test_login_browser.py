@@ -6,10 +6,9 @@ import json
 import pytest
 
 from app.database import unit_of_work
+from tests.browser.support import MARKS, inject_axe
 from tests.test_accounts_helpers import PASSWORD, make_users
 from tests.test_translations import ensure_compiled
-from tests.browser.support import MARKS, inject_axe
-
 
 pytestmark = MARKS
 

@@ -10,9 +10,8 @@ from app.calendar import services
 from app.database import unit_of_work
 from app.timeutil import local_today
 from tests import factories as f
-from tests.test_translations import ensure_compiled
 from tests.browser.support import AXE, IN_CI, MARKS, inject_axe
-
+from tests.test_translations import ensure_compiled
 
 pytestmark = MARKS
 

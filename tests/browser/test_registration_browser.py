@@ -16,9 +16,8 @@ from app.registrations.models import Registration
 from app.registrations.services import register
 from app.timeutil import local_today
 from tests import factories as f
-from tests.test_translations import ensure_compiled
 from tests.browser.support import AXE, IN_CI, MARKS, inject_axe
-
+from tests.test_translations import ensure_compiled
 
 pytestmark = MARKS
 
