@@ -189,7 +189,8 @@ def report_markdown(result: dict) -> str:
     http = result["http"]
     lines += ["", f"gunicorn, {http['workers']} workers, {http['clients']} concurrent clients, "
               f"{http['requests_per_endpoint']} requests per endpoint after a warm-up:", "",
-              "| endpoint | requests | errors | p50 ms | p95 ms | p99 ms | req/s | p95 vs /healthz | target p95 < 50 ms |",
+              "| endpoint | requests | errors | p50 ms | p95 ms | p99 ms | req/s | p95 vs /healthz | "
+              "target p95 < 50 ms |",
               "|---|---|---|---|---|---|---|---|---|"]
     for name in ("healthz", "feed_304", "api_sessions", "page_fr"):
         row = http.get(name)
@@ -200,8 +201,9 @@ def report_markdown(result: dict) -> str:
             continue
         target = "" if "target_met" not in row else ("met" if row["target_met"] else "missed")
         stopped = " (time limit)" if row.get("stopped_by_time_limit") else ""
-        lines.append(f"| {row['path']} | {row['requests']}{stopped} | {row['errors']} | {row['p50_ms']} | {row['p95_ms']} | "
-                     f"{row['p99_ms']} | {row['throughput_rps']} | {row.get('p95_vs_healthz', '')} | {target} |")
+        lines.append(f"| {row['path']} | {row['requests']}{stopped} | {row['errors']} | {row['p50_ms']} | "
+                     f"{row['p95_ms']} | {row['p99_ms']} | {row['throughput_rps']} | {row.get('p95_vs_healthz', '')} | "
+                     f"{target} |")
     if http.get("server_problems"):
         lines += ["", "gunicorn reported:", "", *[f"    {line}" for line in http["server_problems"]]]
     return "\n".join(lines) + "\n"

@@ -333,7 +333,8 @@ def profile_one(app, session_id: int, n: int = 100) -> dict:
     rows = {}
     for label, (file_part, name) in parts.items():
         seconds, calls = cum(file_part, name)
-        rows[label] = {"ms_per_registration": round(seconds * 1000 / n, 2), "calls_per_registration": round(calls / n, 1),
+        rows[label] = {"ms_per_registration": round(seconds * 1000 / n, 2),
+                       "calls_per_registration": round(calls / n, 1),
                        "share": round(seconds / total, 3) if total else None}
     top = io.StringIO()
     pstats.Stats(profiler, stream=top).sort_stats("cumulative").print_stats(25)
@@ -351,8 +352,9 @@ def run(clients: int = 64, processes: int = 4, spread_total: int = 3000, hot_tot
     url = database_url()
     reason = reachable(url)
     if reason:
-        return {"available": False, "reason": f"PostgreSQL not reachable at {sa.engine.make_url(url).render_as_string()}"
-                                              f" ({reason}): the registration rush is skipped."}
+        return {"available": False,
+                "reason": f"PostgreSQL not reachable at {sa.engine.make_url(url).render_as_string()}"
+                          f" ({reason}): the registration rush is skipped."}
     fresh_database(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret",
                       "BASE_URL": "http://127.0.0.1:5000"})
@@ -421,10 +423,12 @@ def report_markdown(result: dict) -> str:
     if not result.get("available"):
         return "\n".join(lines + [result["reason"]]) + "\n"
     db_ = result["database"]
-    lines += [f"Machine: {result['machine']}. gunicorn, {result['workers']} sync workers, {result['clients']} concurrent "
-              f"clients ({result['client_processes']} processes, one connection per client, 127.0.0.1), "
+    lines += [f"Machine: {result['machine']}. gunicorn, {result['workers']} sync workers, "
+              f"{result['clients']} concurrent clients ({result['client_processes']} processes, "
+              f"one connection per client, 127.0.0.1), "
               f"`POST /api/v1/sessions/<id>/registrations` with unique e-mail addresses, after a warm-up; "
-              f"each phase stops after {result['time_limit_s']:.0f} s. The messages stay in the outbox (no SMTP_HOST).", "",
+              f"each phase stops after {result['time_limit_s']:.0f} s. "
+              f"The messages stay in the outbox (no SMTP_HOST).", "",
               "| phase | requests | per second | vs /healthz | p50 ms | p95 ms | p99 ms | max ms | statuses |",
               "|---|---|---|---|---|---|---|---|---|"]
     names = {"healthz": "GET /healthz", "spread": f"spread over {result['sessions']} sessions of {result['capacity']}",
@@ -433,7 +437,8 @@ def report_markdown(result: dict) -> str:
         row = result[key]
         stopped = " (time limit)" if row.get("stopped_by_time_limit") else ""
         statuses = ", ".join(f"{k}: {v}" for k, v in row["statuses"].items())
-        lines.append(f"| {label} | {row['requests']}{stopped} | {row['per_second']} | {row.get('ratio_to_healthz', '')} | "
+        lines.append(f"| {label} | {row['requests']}{stopped} | {row['per_second']} | "
+                     f"{row.get('ratio_to_healthz', '')} | "
                      f"{row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | {row['max_ms']} | {statuses} |")
     lines += ["", "CPU during each phase, as shares of the whole machine (other processes: whatever else ran on it "
                   "meanwhile), and CPU per request:", "",
@@ -450,14 +455,15 @@ def report_markdown(result: dict) -> str:
                   f"registrations {db_['duplicate_active_registrations']}; {db_['registrations']} registrations, "
                   f"{db_['outbox_messages']} outbox messages. Spread: {db_['spread_confirmed']} confirmed, "
                   f"{db_['spread_waitlisted']} waitlisted, {db_['spread_sessions_full']} sessions full. Hot spot: "
-                  f"{db_['hot_confirmed']} confirmed, {db_['hot_waitlisted']} waitlisted.", "", "Targets (spread phase; p99 also "
-                  "for the hot spot):", ""]
+                  f"{db_['hot_confirmed']} confirmed, {db_['hot_waitlisted']} waitlisted.", "",
+              "Targets (spread phase; p99 also for the hot spot):", ""]
     for name, target in result["targets"].items():
-        lines.append(f"- {name}: {target['value']} (target {target['target']}): **{'met' if target['met'] else 'missed'}**")
+        lines.append(f"- {name}: {target['value']} (target {target['target']}): "
+                     f"**{'met' if target['met'] else 'missed'}**")
     prof = result.get("profile")
     if prof:
-        lines += ["", f"Where a registration's time goes: {prof['registrations']} registrations through the test client "
-                      f"in one process, {prof['ms_per_registration_unprofiled']} ms each without the profiler "
+        lines += ["", f"Where a registration's time goes: {prof['registrations']} registrations through the test "
+                      f"client in one process, {prof['ms_per_registration_unprofiled']} ms each without the profiler "
                       f"({prof['ms_per_registration_profiled']} ms under cProfile):", "",
                   "| part | ms per registration (profiled) | calls | share |", "|---|---|---|---|"]
         for label, row in prof["parts"].items():

@@ -45,7 +45,7 @@ def edit_seats_and_time(database_url: str, session_id: int, rounds: int, start_a
     app, outcome, rng = _app(database_url), {"changed": 0, "refused": 0}, random.Random(7)
     with app.app_context():
         time.sleep(max(0.0, start_at - time.time()))
-        for n in range(rounds):
+        for _ in range(rounds):
             seen = db.session.get(Session, session_id, populate_existing=True)
             start = seen.start_at + timedelta(minutes=rng.choice((-15, 15)))
             capacity = max(1, seen.confirmed_count + rng.choice((0, 0, 1)))

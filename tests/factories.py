@@ -34,7 +34,8 @@ def audience(code="jobseekers") -> Audience:
 def partner(slug="actiris", provider=None) -> Partner:
     row = db.session.scalar(db.select(Partner).filter_by(slug=slug))
     if row is None:
-        row = Partner(slug=slug, name_fr=slug.title(), name_nl=slug.title(), name_en=slug.title(), room_provider=provider)
+        row = Partner(slug=slug, name_fr=slug.title(), name_nl=slug.title(), name_en=slug.title(),
+                      room_provider=provider)
         db.session.add(row)
         db.session.commit()
     return row

@@ -41,7 +41,8 @@ def gunicorn(database_url: str, workers: int = 4, **env):
                         break
             except (OSError, urllib.error.URLError):
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start: " + proc.stderr.read().decode(errors="replace"))
+                    raise RuntimeError(
+                        "gunicorn did not start: " + proc.stderr.read().decode(errors="replace")) from None
                 time.sleep(0.2)
         yield base
     finally:

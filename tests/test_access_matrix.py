@@ -33,7 +33,8 @@ BLUEPRINTS = ("staff", "partners", "attendance", "accounts", "closures")
 PUBLIC = "public"  # pages anyone may open: logging in, a lost password
 ROLES = ("anonymous", "admin", "coordinator", "counsellor", "partner_a", "partner_b")
 # Distinctive people registered for each partner's session: grepped for in every answer.
-PEOPLE = {"a": ("Zorro Actirisperson", "zorro.actiris@example.be"), "b": ("Yvette Vdabperson", "yvette.vdab@example.be")}
+PEOPLE = {"a": ("Zorro Actirisperson", "zorro.actiris@example.be"),
+          "b": ("Yvette Vdabperson", "yvette.vdab@example.be")}
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,9 @@ def _series(s, w): return {"series_id": s.series[w].id}
 def _empty(s, w): return {}
 
 
-DESK = lambda s, w: {"name": f"Desk {w}", "email": f"desk.{w}@example.be", "language": "fr", "channel": "phone",
-                     "audience": "", "postcode": "", "agreed": "y"}
+def DESK(s, w):
+    return {"name": f"Desk {w}", "email": f"desk.{w}@example.be", "language": "fr", "channel": "phone",
+            "audience": "", "postcode": "", "agreed": "y"}
 
 # Order matters within one role's run: what changes or ends things comes last.
 CASES: list[Case] = [
@@ -266,7 +268,8 @@ def test_every_back_office_endpoint_is_in_the_matrix(app):
 def _public_answers(client, s) -> dict[str, str]:
     """The API's and feeds' answers that could carry a session's people."""
     paths = ["/api/v1/sessions", "/feeds/workshops.ics"]
-    paths += [f"/api/v1/sessions/{s.session[w].id}" for w in "ab"] + [f"/feeds/sessions/{s.session[w].id}.ics" for w in "ab"]
+    paths += ([f"/api/v1/sessions/{s.session[w].id}" for w in "ab"]
+              + [f"/feeds/sessions/{s.session[w].id}.ics" for w in "ab"])
     return {p: client.get(p).get_data(as_text=True) for p in paths}
 
 

@@ -98,7 +98,8 @@ def test_unknown_accounts_answer_404(client, users):
 def test_only_admins_manage_accounts(client, users, who):
     log_in(client, users[who].email)
     assert client.get("/en/account/users").status_code == 403
-    assert client.post("/en/account/users", data={"email": "x@example.be", "name": "X", "role": "admin"}).status_code == 403
+    assert client.post("/en/account/users",
+                       data={"email": "x@example.be", "name": "X", "role": "admin"}).status_code == 403
     assert client.post(f"/en/account/users/{users['admin'].id}/active", data={"active": "0"}).status_code == 403
     assert db.session.get(User, users["admin"].id).active and len(emails()) == 5
 
@@ -141,8 +142,10 @@ def test_the_command_asks_the_password_twice_without_showing_it(app):
 @pytest.mark.parametrize("args, words", [
     (["--email", "nope", "--role", "admin", "--password", PASSWORD], "email"),
     (["--email", "p@example.be", "--role", "partner", "--password", PASSWORD], "partner organisation"),
-    (["--email", "p@example.be", "--role", "partner", "--partner", "nowhere", "--password", PASSWORD], "Unknown partner"),
-    (["--email", "c@example.be", "--role", "coordinator", "--partner", "actiris", "--password", PASSWORD], "no partner"),
+    (["--email", "p@example.be", "--role", "partner", "--partner", "nowhere", "--password", PASSWORD],
+     "Unknown partner"),
+    (["--email", "c@example.be", "--role", "coordinator", "--partner", "actiris", "--password", PASSWORD],
+     "no partner"),
     (["--email", "c@example.be", "--role", "admin", "--password", "short"], "at least 12"),
     (["--email", "c@example.be", "--role", "admin", "--password", "C@EXAMPLE.BE"], "e-mail address"),
     (["--email", "c@example.be", "--role", "wizard", "--password", PASSWORD], "wizard"),
@@ -181,7 +184,8 @@ def test_demo_accounts_one_per_role_passwords_printed_once(app):
     assert not any(password in "\n".join(again) for password in passwords.values())
     assert len(emails()) == 5
     partner_users = {u.email: u.partner.slug for u in db.session.scalars(db.select(User).where(User.role == "partner"))}
-    assert partner_users == {"partner-actiris@demo.cdm.brussels": "actiris", "partner-vdab@demo.cdm.brussels": "vdab-brussel"}
+    assert partner_users == {"partner-actiris@demo.cdm.brussels": "actiris",
+                             "partner-vdab@demo.cdm.brussels": "vdab-brussel"}
 
 
 def test_set_password_gives_a_demo_account_a_new_password(app):

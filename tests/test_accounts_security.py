@@ -87,7 +87,8 @@ def test_the_password_messages_are_translated_and_the_reset_page_says_them(clien
     for lang, words in (("fr", "trop facile à deviner"), ("nl", "te gemakkelijk te raden")):
         with force_locale(lang):
             assert words in services.password_problem("aaaaaaaaaaaa", "ana@example.be")
-            assert services.password_problem("short", "ana@example.be") != "Choose a password of at least 12 characters."
+            assert (services.password_problem("short", "ana@example.be")
+                    != "Choose a password of at least 12 characters.")
     with pytest.raises(ValidationError) as caught:
         services.create_user("new@example.be", "New", "admin", password="aaaaaaaaaaaa")
     assert set(caught.value.errors) == {"password"}
@@ -141,7 +142,7 @@ def test_the_forgot_form_takes_about_the_same_time_for_known_and_unknown_address
 
     for email in ["warm-up@example.be"] * 5:
         client.post("/en/account/forgot", data={"email": email})
-    for mine, nobody in zip(known, unknown):
+    for mine, nobody in zip(known, unknown, strict=True):
         ask("known", mine)
         ask("unknown", nobody)
     ratio = statistics.median(times["known"]) / statistics.median(times["unknown"])
@@ -220,7 +221,8 @@ def test_behind_a_trusted_proxy_twenty_failures_lock_out_their_address_only(app)
     with proxied.app_context():
         attacker, user = proxied.test_client(), proxied.test_client()
         for n in range(20):
-            assert _through_proxy(attacker, f"made-up{n}@example.be", "wrong password!!", "203.0.113.66").status_code == 401
+            assert _through_proxy(attacker, f"made-up{n}@example.be", "wrong password!!",
+                                  "203.0.113.66").status_code == 401
         assert _through_proxy(attacker, "admin@example.be", PASSWORD, "203.0.113.66").status_code == 429
         assert _through_proxy(user, "admin@example.be", PASSWORD, "198.51.100.7").status_code == 302
         assert user.get("/en/account/", headers={"X-Forwarded-For": "198.51.100.7"}).status_code == 200

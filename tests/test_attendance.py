@@ -80,8 +80,10 @@ def test_marks_are_saved_at_once_and_repeats_are_harmless(app, client, w):
     (row,) = rows()
     assert (row.registration_id, row.status, row.source, row.marked_by_id) == (
         w["alice"].id, "present", "sheet", w["partner_a"].id)
-    assert host.post(mark_url(w["sess_a"]), json={"registration": w["alice"].id, "status": "absent"}).json["present"] == 0
-    assert host.post(mark_url(w["sess_a"]), json={"registration": w["wait"].id, "status": "present"}).json["present"] == 1
+    assert host.post(mark_url(w["sess_a"]),
+                     json={"registration": w["alice"].id, "status": "absent"}).json["present"] == 0
+    assert host.post(mark_url(w["sess_a"]),
+                     json={"registration": w["wait"].id, "status": "present"}).json["present"] == 1
     assert {(r.registration_id, r.status) for r in rows()} == {(w["alice"].id, "absent"), (w["wait"].id, "present")}
     page = host.get(sheet_url(w["sess_a"])).get_data(as_text=True)
     assert 'class="att-absent" aria-pressed="true"' in page
@@ -148,7 +150,8 @@ def test_the_sheet_works_without_scripts(app, client, w):
     host = _as(app, client, w["admin"])
     answer = host.post(mark_url(w["sess_a"]), data={"registration": str(w["alice"].id), "status": "present"})
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/attendance#sheet")
-    answer = host.post(mark_url(w["sess_a"]), data={"key": "form-key-123", "name": "Walk In", "email": "", "audience": ""})
+    answer = host.post(mark_url(w["sess_a"]),
+                       data={"key": "form-key-123", "name": "Walk In", "email": "", "audience": ""})
     assert answer.status_code == 303
     bad = host.post(mark_url(w["sess_a"]), data={"key": "form-key-456", "name": "", "email": "x"})
     assert bad.status_code == 422 and "error-summary" in bad.get_data(as_text=True)
@@ -220,7 +223,8 @@ def test_checkin_needs_a_host_of_that_session(app, client, w):
 def test_joining_an_online_session_counts_unless_a_host_said_otherwise(app, client, w):
     row = record_join(w["bert"])
     assert (row.status, row.source) == ("present", "join")
-    _as(app, client, w["partner_b"]).post(mark_url(w["sess_b"]), json={"registration": w["bert"].id, "status": "absent"})
+    _as(app, client, w["partner_b"]).post(mark_url(w["sess_b"]),
+                                          json={"registration": w["bert"].id, "status": "absent"})
     record_join(w["bert"])
     assert [(r.status, r.source) for r in rows()] == [("absent", "sheet")]
 
@@ -296,7 +300,8 @@ def test_the_confirmation_carries_the_qr_code_of_the_checkin_link(app, w):
     dutch = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.registration_id == bob.id))
     assert qr_in(dutch.body_html) == matrix_of(f"http://127.0.0.1:5000/nl/checkin/{bob.token}")
     waiting = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.registration_id == w["wait"].id))
-    assert waiting.kind == "waitlisted" and "checkin" not in waiting.body_text and "data:image/png" not in waiting.body_html
+    assert (waiting.kind == "waitlisted" and "checkin" not in waiting.body_text
+            and "data:image/png" not in waiting.body_html)
 
 
 def test_the_promotion_carries_it_too(app, w):

@@ -73,7 +73,8 @@ def test_a_later_run_extends_the_series_and_keeps_the_calendar_full():
     for series in db.session.scalars(sa.select(Series)):
         assert series.end_date == later + timedelta(days=56)
     start, end = local_day_bounds(later + timedelta(days=49), later + timedelta(days=56))
-    assert db.session.scalar(sa.select(sa.func.count(Session.id)).where(Session.start_at >= start, Session.start_at < end)) > 5
+    assert db.session.scalar(sa.select(sa.func.count(Session.id)).where(
+        Session.start_at >= start, Session.start_at < end)) > 5
     before = counts()
     load_demo(today=later)
     assert counts() == before
@@ -121,7 +122,8 @@ def test_the_demo_shows_a_skipped_date_a_moved_one_and_a_cancelled_session():
         SeriesException.reason.not_like("Jour férié%"))))  # public holidays apart
     assert kinds == ["move", "skip"]
     skip = db.session.scalar(sa.select(SeriesException).filter_by(kind="skip", reason=content.SKIP[2]))
-    skipped = db.session.scalar(sa.select(Session).filter_by(series_id=skip.series_id, occurrence_date=skip.original_date))
+    skipped = db.session.scalar(sa.select(Session).filter_by(series_id=skip.series_id,
+                                                             occurrence_date=skip.original_date))
     assert skipped.status == "cancelled"
     one_off_cancelled = db.session.scalar(sa.select(sa.func.count(Session.id)).where(
         Session.series_id.is_(None), Session.status == "cancelled"))

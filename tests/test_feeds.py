@@ -264,7 +264,7 @@ def test_lines_crlf_folded_at_75_octets_never_inside_a_character(client, lang):
     assert max(len(line) for line in lines) <= 75
     assert any(line.startswith(b" ") for line in lines)  # something was folded
     # ...and somewhere a fold came early rather than cut a character in two.
-    assert any(len(line) < 74 and nxt.startswith(b" ") for line, nxt in zip(lines, lines[1:]))
+    assert any(len(line) < 74 and nxt.startswith(b" ") for line, nxt in zip(lines, lines[1:], strict=False))
     for line in lines:
         line.decode("utf-8")  # each physical line is whole UTF-8: no character was split
     assert {e.description.splitlines()[0] for e in parse(body).events} == {SUMMARY}
@@ -279,10 +279,10 @@ def test_vtimezone_rules_and_time_properties(client):
     assert "BYMONTH=3" in vtimezone and "BYMONTH=10" in vtimezone and "BYDAY=-1SU" in vtimezone
     assert "TZNAME:CET" in vtimezone and "TZNAME:CEST" in vtimezone
     assert body.count("BEGIN:VTIMEZONE") == 1
-    assert [l for l in lines if l.startswith("DTSTART;")] == ["DTSTART;TZID=Europe/Brussels:20260610T140000"]
-    assert [l for l in lines if l.startswith("DTEND")] == ["DTEND;TZID=Europe/Brussels:20260610T160000"]
+    assert [x for x in lines if x.startswith("DTSTART;")] == ["DTSTART;TZID=Europe/Brussels:20260610T140000"]
+    assert [x for x in lines if x.startswith("DTEND")] == ["DTEND;TZID=Europe/Brussels:20260610T160000"]
     for name in ("DTSTAMP", "CREATED", "LAST-MODIFIED"):
-        (line,) = [l for l in lines if l.startswith(name + ":")]
+        (line,) = [x for x in lines if x.startswith(name + ":")]
         assert re.fullmatch(name + r":\d{8}T\d{6}Z", line)
 
 

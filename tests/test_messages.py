@@ -5,6 +5,7 @@ import pytest
 from ical.calendar_stream import IcsCalendarStream
 
 from app.calendar import services as calendar
+from app.errors import ValidationError
 from app.extensions import db
 from app.messages.delivery import deliver_due
 from app.messages.models import OutboxMessage
@@ -85,7 +86,7 @@ def test_waitlist_and_promotion_and_cancellation_messages(smtp):
 
 def test_a_rolled_back_change_leaves_no_message():
     session = upcoming()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         services.register(session.id, {"name": "x", "email": "bad", "language": "fr", "consent": True})
     assert outbox() == []
 

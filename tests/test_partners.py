@@ -126,7 +126,8 @@ def test_a_partner_proposes_and_a_coordinator_approves(app, client, w):
     listing = coordinator.get("/en/partner/proposals").get_data(as_text=True)
     assert f'action="/en/partner/proposals/{proposal.id}/review"' in listing
     sessions_before = db.session.scalar(db.select(db.func.count(Session.id)))
-    response = coordinator.post(f"/en/partner/proposals/{proposal.id}/review", data={"approve": "1", "note": "Bienvenue"})
+    response = coordinator.post(f"/en/partner/proposals/{proposal.id}/review",
+                                data={"approve": "1", "note": "Bienvenue"})
     assert response.status_code == 303
     db.session.expire_all()
     proposal = db.session.get(SessionProposal, proposal.id)
@@ -141,7 +142,8 @@ def test_a_partner_proposes_and_a_coordinator_approves(app, client, w):
     weekday = format_date(proposal.start_at.astimezone(BRUSSELS).date(), "EEEE", locale="fr")
     assert weekday in message.body_text and "Bienvenue" in message.body_html
     # Deciding twice is refused and creates nothing more.
-    again = coordinator.post(f"/en/partner/proposals/{proposal.id}/review", data={"approve": "1"}, follow_redirects=True)
+    again = coordinator.post(f"/en/partner/proposals/{proposal.id}/review", data={"approve": "1"},
+                             follow_redirects=True)
     assert "already been decided" in again.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Session.id))) == sessions_before + 1
     assert "Atelier cv-a" in a.get("/fr/partner/").get_data(as_text=True)
@@ -226,7 +228,8 @@ def test_hostile_proposals_are_refused_and_nothing_is_stored(app, client, w, cha
 
 def test_a_schools_only_activity_of_another_partner_cannot_be_proposed(app, client, w):
     other = f.activity("pto-b", organiser="vdab-brussel", schools_only=True)
-    response = _as(app, client, w["partner_a"]).post("/fr/partner/propose", data=_proposal_form(w, activity=str(other.id)))
+    response = _as(app, client, w["partner_a"]).post("/fr/partner/propose",
+                                                     data=_proposal_form(w, activity=str(other.id)))
     assert response.status_code == 422
     assert db.session.scalar(db.select(SessionProposal)) is None
 
@@ -260,7 +263,8 @@ def test_the_form_needs_its_csrf_token(app, client, w, monkeypatch):
 def test_videoconference_provider_of_ones_own_organisation(app, client, w):
     a = _as(app, client, w["partner_a"])
     page = a.get("/fr/partner/settings")
-    assert page.status_code == 200 and re.search(r'checked[^>]*value="jitsi"|value="jitsi"[^>]*checked', page.get_data(as_text=True))
+    assert page.status_code == 200 and re.search(r'checked[^>]*value="jitsi"|value="jitsi"[^>]*checked',
+                                                 page.get_data(as_text=True))
     assert a.post("/fr/partner/settings", data={"provider": "google_meet"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Partner, w["a"].id).room_provider == "google_meet"

@@ -27,7 +27,8 @@ def test_form_in_the_page_language_with_consent_text(client, session):
     page = client.get(f"/nl/sessions/{session.id}")
     assert page.status_code == 200
     assert 'name="email"' in page.text and 'name="consent"' in page.text
-    assert 'value="nl" checked' in page.text or 'checked value="nl"' in page.text or 'checked id="language-1"' in page.text
+    assert ('value="nl" checked' in page.text or 'checked value="nl"' in page.text
+            or 'checked id="language-1"' in page.text)
 
 
 def test_registering_redirects_to_the_registration_page(client, session):

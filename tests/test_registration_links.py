@@ -68,7 +68,8 @@ def test_survey_only_after_the_start_and_one_answer_per_person(client):
     past = datetime.now(UTC) - timedelta(hours=3)
     calendar.reschedule_session(session, past, past + timedelta(hours=2))
     assert client.post(f"/en/registration/{reg.token}/survey", data={"rating": "9"}).status_code == 422
-    assert client.post(f"/en/registration/{reg.token}/survey", data={"rating": "4", "comment": "<b>ok</b>"}).status_code == 200
+    assert client.post(f"/en/registration/{reg.token}/survey",
+                       data={"rating": "4", "comment": "<b>ok</b>"}).status_code == 200
     assert client.post(f"/en/registration/{reg.token}/survey", data={"rating": "5"}).status_code == 200
     (answer,) = db.session.scalars(db.select(SurveyAnswer))
     assert answer.rating == 5

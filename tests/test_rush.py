@@ -49,7 +49,7 @@ def test_rush_of_simultaneous_registrations(postgres_only, database_url):
         assert set(statuses) == {201}, statuses  # the same answer whether or not already registered
         answers = [body for _, body in results]
         by_email = {}
-        for person, body in zip([p for c in chunks for p in c], answers):
+        for person, body in zip([p for c in chunks for p in c], answers, strict=True):
             by_email.setdefault(person["email"].lower(), set()).add(body["token"])
         # One registration for the duplicates: its token went to one answer only, the others got none.
         assert len(by_email["twin@example.be"] - {None}) == 1 and None in by_email["twin@example.be"]

@@ -15,7 +15,8 @@ PAST = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def sessions_of(series):
-    return list(db.session.scalars(db.select(Session).where(Session.series_id == series.id).order_by(Session.occurrence_date)))
+    return list(db.session.scalars(db.select(Session).where(Session.series_id == series.id)
+                                   .order_by(Session.occurrence_date)))
 
 
 def make_series(start=date(2026, 3, 4), end=date(2026, 11, 25), **kw):

@@ -46,7 +46,8 @@ def test_a_caller_is_registered_with_the_channel_and_gets_the_confirmation(clien
 def test_the_same_person_twice_gets_one_registration(client, counsellor):
     session = one_session()
     for channel in ("desk", "email"):
-        assert client.post(f"/fr/staff/sessions/{session.id}/registrations", data=desk(channel=channel)).status_code == 303
+        assert client.post(f"/fr/staff/sessions/{session.id}/registrations",
+                           data=desk(channel=channel)).status_code == 303
     assert len(registrations()) == 1 and len(outbox("confirmation")) == 1
 
 
@@ -73,7 +74,8 @@ def test_bad_desk_input_is_refused_with_a_message_and_nothing_stored(client, cou
 
 def test_markup_in_a_name_is_shown_as_text(client, counsellor):
     session = one_session()
-    assert client.post(f"/fr/staff/sessions/{session.id}/registrations", data=desk(name=HOSTILE[:120])).status_code == 303
+    assert client.post(f"/fr/staff/sessions/{session.id}/registrations",
+                       data=desk(name=HOSTILE[:120])).status_code == 303
     body = client.get(f"/fr/staff/sessions/{session.id}").get_data(as_text=True)
     assert "<script>alert" not in body and "&lt;script&gt;alert" in body
     (message,) = outbox("confirmation")

@@ -112,7 +112,8 @@ def test_preview_lists_every_date_with_its_offset_across_the_spring_change(clien
     response = client.post("/en/staff/series/new", data=series_form(act, place.rooms[0], preview="1"))
     assert response.status_code == 200
     body = _text(response)
-    rows = re.findall(r'<tr id="d(\d{4}-\d\d-\d\d)" class="([^"]*)">.*?<span class="offset">([+-]\d\d:\d\d)</span>', body, re.S)
+    rows = re.findall(r'<tr id="d(\d{4}-\d\d-\d\d)" class="([^"]*)">'
+                      r'.*?<span class="offset">([+-]\d\d:\d\d)</span>', body, re.S)
     assert [r[0] for r in rows] == ["2026-03-04", "2026-03-11", "2026-03-18", "2026-03-25", "2026-04-01",
                                     "2026-04-08", "2026-04-15"]
     assert [r[2] for r in rows] == ["+01:00"] * 4 + ["+02:00"] * 3  # 29 March 2026: summer time

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 CATALOGUES = APP / "translations"
 TRANSLATED = ("fr", "nl")
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2), "lazy_pgettext": ((1, "c"), 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2),
+            "lazy_pgettext": ((1, "c"), 2)}
 
 
 def extract_messages() -> dict[tuple[str | tuple[str, ...], str | None], list[str]]:

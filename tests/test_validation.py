@@ -44,7 +44,8 @@ def test_a_longer_text_refuses_bidi_controls_separators_and_other_controls(char)
 
 
 def test_a_longer_text_keeps_line_feeds_tabs_and_joiners_and_makes_carriage_returns_line_feeds():
-    assert v.clean_text("  one\r\ntwo\rthree\n\tfour 👩\u200d💻  ", multiline=True) == "one\ntwo\nthree\n\tfour 👩\u200d💻"
+    assert (v.clean_text("  one\r\ntwo\rthree\n\tfour 👩\u200d💻  ", multiline=True)
+            == "one\ntwo\nthree\n\tfour 👩\u200d💻")
     assert v.text_problem(v.clean_text("one\r\ntwo\rthree\n\tfour", multiline=True), 100, multiline=True) is None
     assert v.clean_text(" one\r\ntwo ") == "one\r\ntwo"  # a line is not mended: its CR is refused
     assert v.text_problem(v.clean_text(" one\r\ntwo "), 100) is v.Problem.BAD_CHARACTERS

@@ -17,7 +17,8 @@ def online(days=3, fmt="online", organiser=None, hours=0):
     """A session of its own activity (one per day, format and hour)."""
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=days, hours=hours)
     venue = f.venue() if fmt != "online" else None
-    return calendar.create_session(f.activity(f"a{days}{fmt}{hours}", organiser=organiser), start, start + timedelta(hours=2), fmt,
+    return calendar.create_session(f.activity(f"a{days}{fmt}{hours}", organiser=organiser), start,
+                                   start + timedelta(hours=2), fmt,
                                    venue=venue, room=venue.rooms[0] if venue else None, capacity=3)
 
 

@@ -121,7 +121,8 @@ def test_partner_hosts_get_the_host_link_once(configured, whereby_server):  # no
 
     session = session_by("whereby")
     host = User(email="host@partner.be", name="Host", role="partner", language="nl",
-                password_hash=PasswordHasher(time_cost=1, memory_cost=8192).hash("a long enough secret"), partner=session.activity.organiser)
+                password_hash=PasswordHasher(time_cost=1, memory_cost=8192).hash("a long enough secret"),
+                partner=session.activity.organiser)
     db.session.add(host)
     db.session.commit()
     sync_due()

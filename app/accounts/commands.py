@@ -35,7 +35,7 @@ def create_user_command(email: str, role: str, name: str | None, partner: str | 
     except ValidationError as exc:
         for field, message in exc.errors.items():
             click.echo(f"Error: {field}: {message}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from exc
     click.echo(f"Account created: {user.email} ({user.role}{', ' + user.partner.slug if user.partner else ''}).")
 
 

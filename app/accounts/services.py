@@ -169,8 +169,8 @@ def create_user(email: str, name: str, role: str, password: str | None = None, p
         db.session.flush()
         if welcome and password is None:
             _enqueue_account_message(user, "account_welcome")
-    except IntegrityError:
-        raise ValidationError({"email": _("An account with this e-mail address exists already.")})
+    except IntegrityError as exc:
+        raise ValidationError({"email": _("An account with this e-mail address exists already.")}) from exc
     return user
 
 
@@ -313,9 +313,9 @@ def user_for_reset(token: str, max_age: int = RESET_MAX_AGE) -> User:
     try:
         data = reset_serializer().loads(token or "", max_age=max_age)
     except SignatureExpired:
-        raise gone
+        raise gone from None
     except BadSignature:
-        raise gone
+        raise gone from None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("s"), int):
         raise gone
     user = db.session.get(User, data["u"]) if 0 < data["u"] < 2**31 else None

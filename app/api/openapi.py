@@ -68,7 +68,8 @@ SESSION_PROPERTIES: dict[str, Any] = {
 
 SCHEMAS: dict[str, Any] = {
     "Error": obj({"errors": {"type": "object", "minProperties": 1, "additionalProperties": STRING,
-                             "description": "A message per field (or `path`, `method`, `server`), in the language asked."}}),
+                             "description": "A message per field (or `path`, `method`, `server`), "
+                                            "in the language asked."}}),
     "Labelled": obj({"code": STRING, "label": STRING}),
     "PartnerRole": obj({"slug": STRING, "name": STRING, "role": {"type": "string", "enum": ["organiser", "cohost"]}}),
     "Partner": obj({"slug": STRING, "name": STRING, "website": NULLABLE_STRING}),
@@ -95,7 +96,8 @@ SCHEMAS: dict[str, Any] = {
             "email": {"type": "string", "format": "email", "maxLength": 254},
             "language": {**LANG_ENUM, "description": "The language of every message. Default: as `lang`."},
             "consent": {"type": "boolean", "const": True,
-                        "description": "Consent to keep the registration (name, e-mail) until the statistics are made."},
+                        "description": "Consent to keep the registration (name, e-mail) "
+                                       "until the statistics are made."},
             "audience": {"type": "string", "description": "An audience code from /audiences (for the statistics)."},
             "postcode": {"type": "string", "pattern": "^[0-9]{4}$", "description": "Belgian postcode (statistics)."},
         },

@@ -39,7 +39,8 @@ def _date_range_errors() -> dict[str, str]:
         except ValueError:
             continue
         if not MIN_DATE <= day <= MAX_DATE:
-            found[name] = _("Give a date from %(first)s to %(last)s.", first=MIN_DATE.isoformat(), last=MAX_DATE.isoformat())
+            found[name] = _("Give a date from %(first)s to %(last)s.", first=MIN_DATE.isoformat(),
+                            last=MAX_DATE.isoformat())
     return found
 
 

@@ -143,7 +143,8 @@ def check_in(registration: Registration, user, sheet_session_id: int | None = No
 def checkin_problem(registration: Registration, sheet_session_id: int | None = None) -> str | None:
     """Why this check-in cannot be taken, in words for the host; None when it can."""
     if sheet_session_id is not None and sheet_session_id != registration.session_id:
-        return str(_l("This QR code is for another session: this person is not registered for the session of your sheet."))
+        return str(_l("This QR code is for another session: "
+                      "this person is not registered for the session of your sheet."))
     if registration.status == "cancelled":
         return str(_l("This registration is cancelled: the person cannot be checked in with it."))
     if registration.session.status == "cancelled":

@@ -81,7 +81,8 @@ def clean_activity(data: dict) -> dict:
     values.update(theme=theme[0], audiences=sorted(audiences, key=lambda a: a.code), language=data["language"],
                   default_duration_minutes=duration, default_capacity=capacity,
                   organiser=organiser[0] if organiser else None,
-                  cohosts=sorted((p for p in cohosts if not organiser or p.id != organiser[0].id), key=lambda p: p.slug),
+                  cohosts=sorted((p for p in cohosts if not organiser or p.id != organiser[0].id),
+                                 key=lambda p: p.slug),
                   schools_only=bool(data.get("schools_only")))
     return values
 

@@ -60,7 +60,8 @@ class Venue(LastChangedMixin, db.Model):
 
 class Room(LastChangedMixin, db.Model):
     __tablename__ = "room"
-    __table_args__ = (sa.UniqueConstraint("venue_id", "name"), sa.CheckConstraint("capacity > 0", name="capacity_positive"))
+    __table_args__ = (sa.UniqueConstraint("venue_id", "name"),
+                      sa.CheckConstraint("capacity > 0", name="capacity_positive"))
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))

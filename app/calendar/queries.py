@@ -68,7 +68,8 @@ def filter_choices() -> FilterChoices:
     )
 
 
-def parse_filters(args, default_first: date | None = None, default_days: int = DEFAULT_SPAN_DAYS) -> tuple[SessionFilter | None, dict[str, str]]:
+def parse_filters(args, default_first: date | None = None,
+                  default_days: int = DEFAULT_SPAN_DAYS) -> tuple[SessionFilter | None, dict[str, str]]:
     """Read `from`, `to` and the filters from query arguments; (filter, {}) or (None, errors)."""
     errors: dict[str, str] = {}
     dates: dict[str, date | None] = {}

@@ -226,7 +226,8 @@ def _check_series(errors: dict, values: dict) -> None:
     _check_language(errors, values["language"])
 
 
-SERIES_FIELDS = ("weekdays", "start_time", "duration_minutes", "start_date", "end_date", "format", "venue", "room", "capacity", "language")
+SERIES_FIELDS = ("weekdays", "start_time", "duration_minutes", "start_date", "end_date", "format", "venue", "room",
+                 "capacity", "language")
 
 
 def create_series(activity: Activity, *, weekdays: list[int], start_time: time, start_date: date, end_date: date,
@@ -373,7 +374,8 @@ def _expand(series: Series, now: datetime | None = None) -> None:
     """Create missing sessions; update, cancel or revive future ones not edited by hand."""
     now = now or utcnow()
     db.session.flush()
-    existing = {s.occurrence_date: s for s in db.session.scalars(db.select(Session).where(Session.series_id == series.id))}
+    existing = {s.occurrence_date: s
+                for s in db.session.scalars(db.select(Session).where(Session.series_id == series.id))}
     exceptions = {e.original_date: e for e in series.exceptions}
     language = series.language or series.activity.language
     wanted, created = set(), []

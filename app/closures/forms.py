@@ -35,5 +35,6 @@ class CapacityCapForm(FlaskForm):
     last_day = DateField(_l("Until"), validators=[InputRequired(_l("Give the last day."))])
     percent = IntegerField(_l("Share of each room's capacity (%)"), validators=[
         InputRequired(_l("Give a share from 1 to 100 %.")), Within(1, 100, _l("Give a share from 1 to 100 %."))])
-    reason = StringField(_l("Reason"), validators=[Length(max=300, message=_l("The reason is too long (300 characters at most)."))])
+    reason = StringField(_l("Reason"), validators=[
+        Length(max=300, message=_l("The reason is too long (300 characters at most)."))])
     submit = SubmitField(_l("Set the cap"))

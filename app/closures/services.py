@@ -60,7 +60,8 @@ def affected_sessions(venue: Venue, first: date, last: date) -> list[Affected]:
     return [Affected(s, people[s.id]) for s in sessions]
 
 
-def preview_closure(venue: Venue | None, first: date | None, last: date | None, reason: str, action: str) -> list[Affected]:
+def preview_closure(venue: Venue | None, first: date | None, last: date | None, reason: str,
+                    action: str) -> list[Affected]:
     _check(venue, first, last, reason, action)
     return affected_sessions(venue, first, last)
 
@@ -136,7 +137,8 @@ def closures_ahead(days: int = 8 * 7) -> list[Closure]:
 # Capacity caps --------------------------------------------------------------------------------
 
 
-def add_capacity_cap(venue: Venue | None, first: date | None, last: date | None, percent, reason: str = "") -> CapacityCap:
+def add_capacity_cap(venue: Venue | None, first: date | None, last: date | None, percent,
+                     reason: str = "") -> CapacityCap:
     errors = {}
     if first is None or last is None or last < first:
         errors["last_day"] = str(_l("The last day must not come before the first."))

@@ -54,10 +54,12 @@ VENUES = {
         "Entrée de plain-pied, ascenseur vers tous les étages, toilettes adaptées. "
         "/ Gelijkvloerse ingang, lift naar alle verdiepingen, aangepast toilet.",
         [
-            ("Auditorium", 60, "Boucle magnétique, places pour fauteuils roulants. / Ringleiding, plaatsen voor rolstoelen."),
+            ("Auditorium", 60,
+             "Boucle magnétique, places pour fauteuils roulants. / Ringleiding, plaatsen voor rolstoelen."),
             ("Horizon", 24, "Tables réglables en hauteur. / In hoogte verstelbare tafels."),
             ("Tremplin", 16, "Salle calme, lumière naturelle. / Rustige zaal met daglicht."),
-            ("Espace multimédia / Multimediaruimte", 12, "Ordinateurs avec loupe d'écran. / Computers met schermvergroting."),
+            ("Espace multimédia / Multimediaruimte", 12,
+             "Ordinateurs avec loupe d'écran. / Computers met schermvergroting."),
         ],
     ),
     EFP_VENUE: (
@@ -83,12 +85,14 @@ ACTIVITIES = {
              "Faites de votre CV un véritable outil de recherche d'emploi.",
              "Un bon CV ne sert pas qu'à répondre aux offres : il vous accompagne dans toute votre recherche d'emploi. "
              "Pendant cet atelier, nous voyons comment l'adapter à chaque candidature, le mettre en valeur en ligne et "
-             "l'utiliser lors d'un entretien ou d'une candidature spontanée. Apportez votre CV actuel si vous en avez un."),
+             "l'utiliser lors d'un entretien ou d'une candidature spontanée. Apportez votre CV actuel si vous en "
+             "avez un."),
             ("Hoe gebruik je je cv?",
              "Maak van je cv een echt hulpmiddel bij het zoeken naar werk.",
-             "Een goed cv dient niet alleen om op vacatures te reageren: het helpt je tijdens je hele zoektocht naar werk. "
-             "In deze workshop bekijken we hoe je het aanpast aan elke sollicitatie, het online in de kijker zet en "
-             "gebruikt tijdens een gesprek of een spontane sollicitatie. Breng je huidige cv mee als je er een hebt."),
+             "Een goed cv dient niet alleen om op vacatures te reageren: het helpt je tijdens je hele zoektocht naar "
+             "werk. In deze workshop bekijken we hoe je het aanpast aan elke sollicitatie, het online in de kijker zet "
+             "en gebruikt tijdens een gesprek of een spontane sollicitatie. Breng je huidige cv mee als je er een "
+             "hebt."),
             ("How to use your CV",
              "Turn your CV into a real tool for your job search.",
              "A good CV is not just for answering job ads: it supports your whole job search. In this workshop we look "
@@ -108,13 +112,13 @@ ACTIVITIES = {
             ("Solliciteren via video",
              "Je sollicitatie en sollicitatiegesprek op afstand goed aanpakken.",
              "Steeds meer werkgevers rekruteren via video: een gesprek via videoconferentie, een video-cv of opgenomen "
-             "vragen. In deze workshop bereid je je materiaal, je achtergrond en je presentatie voor en oefen je voor de "
-             "camera. Je gaat naar huis met concrete tips en persoonlijke feedback."),
+             "vragen. In deze workshop bereid je je materiaal, je achtergrond en je presentatie voor en oefen je voor "
+             "de camera. Je gaat naar huis met concrete tips en persoonlijke feedback."),
             ("Applying for jobs by video",
              "Get your remote application and job interview right.",
-             "More and more employers recruit by video: interviews by videoconference, video CVs or recorded questions. "
-             "This workshop helps you prepare your equipment, your setting and the way you present yourself, then "
-             "practise in front of the camera. You leave with practical tips and personal feedback."),
+             "More and more employers recruit by video: interviews by videoconference, video CVs or recorded "
+             "questions. This workshop helps you prepare your equipment, your setting and the way you present "
+             "yourself, then practise in front of the camera. You leave with practical tips and personal feedback."),
         ),
     ),
     "work-linked-training": dict(
@@ -125,14 +129,14 @@ ACTIVITIES = {
              "Apprendre un métier en combinant cours et pratique en entreprise.",
              "L'alternance permet de se former à un métier tout en travaillant en entreprise, avec un statut et une "
              "rémunération. Nos conseillers et l'EFP présentent les filières possibles, les conditions d'accès et les "
-             "démarches pour trouver une entreprise d'accueil. Une séance pour les jeunes, les parents et toute personne "
-             "qui veut apprendre autrement."),
+             "démarches pour trouver une entreprise d'accueil. Une séance pour les jeunes, les parents et toute "
+             "personne qui veut apprendre autrement."),
             ("Duaal leren ontdekken: een opleiding, een stage, een job",
              "Een beroep leren door lessen te combineren met praktijk op de werkvloer.",
              "Met duaal leren leer je een beroep terwijl je in een bedrijf werkt, met een statuut en een vergoeding. "
-             "Onze adviseurs en EFP stellen de mogelijke richtingen voor, de toelatingsvoorwaarden en de stappen om een "
-             "bedrijf te vinden dat je opleidt. Een sessie voor jongeren, ouders en iedereen die op een andere manier "
-             "wil leren."),
+             "Onze adviseurs en EFP stellen de mogelijke richtingen voor, de toelatingsvoorwaarden en de stappen om "
+             "een bedrijf te vinden dat je opleidt. Een sessie voor jongeren, ouders en iedereen die op een andere "
+             "manier wil leren."),
             ("Discovering work-linked training: a course, an internship, a job",
              "Learn a trade by combining classes with practice in a company.",
              "Work-linked training lets you learn an occupation while working in a company, with a status and an "
@@ -146,14 +150,14 @@ ACTIVITIES = {
         texts=_texts(
             ("Devenir enseignant : missions, études et accompagnement",
              "Tout savoir sur le métier d'enseignant et les chemins pour y arriver.",
-             "Les écoles bruxelloises manquent d'enseignants, dans le fondamental comme dans le secondaire. Cette séance "
-             "présente le métier au quotidien, les études et les titres requis, ainsi que les possibilités de "
+             "Les écoles bruxelloises manquent d'enseignants, dans le fondamental comme dans le secondaire. Cette "
+             "séance présente le métier au quotidien, les études et les titres requis, ainsi que les possibilités de "
              "reconversion pour les adultes qui ont déjà un diplôme. Des questions-réponses avec des professionnels "
              "terminent la séance."),
             ("Leerkracht worden: taken, studies en begeleiding",
              "Alles over het beroep van leerkracht en de wegen ernaartoe.",
-             "Brusselse scholen hebben te weinig leerkrachten, zowel in het basis- als in het secundair onderwijs. Deze "
-             "sessie stelt het dagelijkse werk voor, de vereiste studies en diploma's, en de mogelijkheden voor "
+             "Brusselse scholen hebben te weinig leerkrachten, zowel in het basis- als in het secundair onderwijs. "
+             "Deze sessie stelt het dagelijkse werk voor, de vereiste studies en diploma's, en de mogelijkheden voor "
              "volwassenen die al een diploma hebben en van loopbaan willen veranderen. We sluiten af met vragen aan "
              "mensen uit het vak."),
             ("Becoming a teacher: duties, studies and support",
@@ -181,9 +185,9 @@ ACTIVITIES = {
              "overweegt."),
             ("Becoming a nurse: job, studies and support",
              "Discover an occupation in short supply, the courses and the help available.",
-             "Nursing offers many jobs in Brussels, in hospitals, care homes and home care. With Huis voor Gezondheid we "
-             "present the job, the courses in French and in Dutch, and the support for job seekers who want to train. "
-             "Also useful if you are thinking about a career change."),
+             "Nursing offers many jobs in Brussels, in hospitals, care homes and home care. With Huis voor Gezondheid "
+             "we present the job, the courses in French and in Dutch, and the support for job seekers who want to "
+             "train. Also useful if you are thinking about a career change."),
         ),
     ),
     "career-focus-network": dict(
@@ -202,8 +206,8 @@ ACTIVITIES = {
              "Een praktische workshop in een kleine groep, in het Frans."),
             ("Career focus: How do I rethink my network?",
              "Map, activate and widen your professional network.",
-             "Most jobs are found through a network, but it is not always clear where to start. With Focus Carrière you "
-             "map your contacts, learn to approach them without awkwardness and use LinkedIn wisely. A practical "
+             "Most jobs are found through a network, but it is not always clear where to start. With Focus Carrière "
+             "you map your contacts, learn to approach them without awkwardness and use LinkedIn wisely. A practical "
              "workshop in a small group, in French."),
         ),
     ),
@@ -224,8 +228,8 @@ ACTIVITIES = {
             ("Self-employment for people of African origin",
              "Half a day to go from an idea to a business project.",
              "Do you have an idea for a business or for working as a self-employed person? This half-day goes through "
-             "the steps to start up in Brussels: status, funding, support and entrepreneurs' networks. Entrepreneurs of "
-             "African origin share their stories and answer your questions."),
+             "the steps to start up in Brussels: status, funding, support and entrepreneurs' networks. Entrepreneurs "
+             "of African origin share their stories and answer your questions."),
         ),
     ),
     "police-pre-training": dict(
@@ -255,9 +259,9 @@ ACTIVITIES = {
         texts=_texts(
             ("Travailler à l'aéroport",
              "Les métiers et les recrutements de l'aéroport de Bruxelles.",
-             "L'aéroport de Bruxelles emploie des milliers de personnes : sécurité, manutention des bagages, nettoyage, "
-             "restauration, logistique. Cette demi-journée présente les métiers, les compétences demandées, les "
-             "horaires et les formations qui y mènent. Des employeurs de l'aéroport viennent parler de leurs "
+             "L'aéroport de Bruxelles emploie des milliers de personnes : sécurité, manutention des bagages, "
+             "nettoyage, restauration, logistique. Cette demi-journée présente les métiers, les compétences demandées, "
+             "les horaires et les formations qui y mènent. Des employeurs de l'aéroport viennent parler de leurs "
              "recrutements."),
             ("Werken op de luchthaven",
              "De beroepen en aanwervingen op Brussels Airport.",
@@ -298,9 +302,9 @@ ACTIVITIES = {
         texts=_texts(
             ("Les mercredis des études : que faire après le secondaire ?",
              "Choisir ses études supérieures avec le Pôle Académique de Bruxelles.",
-             "Chaque mercredi après-midi, la Cité des métiers et le Pôle Académique accueillent les jeunes qui terminent "
-             "le secondaire. Universités, hautes écoles, écoles supérieures des arts, promotion sociale : on compare "
-             "les filières, les conditions d'accès et le coût des études. Les parents sont les bienvenus."),
+             "Chaque mercredi après-midi, la Cité des métiers et le Pôle Académique accueillent les jeunes qui "
+             "terminent le secondaire. Universités, hautes écoles, écoles supérieures des arts, promotion sociale : on "
+             "compare les filières, les conditions d'accès et le coût des études. Les parents sont les bienvenus."),
             ("Studiewoensdagen: wat na het secundair?",
              "Je hogere studies kiezen met de Pôle Académique de Bruxelles.",
              "Elke woensdagnamiddag ontvangen het Beroepenpunt en de Pôle Académique jongeren die het secundair "

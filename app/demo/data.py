@@ -28,9 +28,11 @@ def load_demo(today: date | None = None) -> str:
     _ensure_exceptions({s.activity.slug: s for s in series}, today)
     added = _ensure_one_offs(activities, today, first)
     count = db.session.scalar(db.select(db.func.count(Session.id)).where(
-        Session.start_at >= local_to_utc(first, time(0)), Session.start_at < local_to_utc(last + timedelta(days=1), time(0))))
-    return (f"Demo calendar: {len(activities)} activities, {len(content.PARTNERS)} partners, {len(series)} weekly series, "
-            f"{added} one-off sessions added; {count} sessions from {first.isoformat()} to {last.isoformat()}."
+        Session.start_at >= local_to_utc(first, time(0)),
+        Session.start_at < local_to_utc(last + timedelta(days=1), time(0))))
+    return (f"Demo calendar: {len(activities)} activities, {len(content.PARTNERS)} partners, "
+            f"{len(series)} weekly series, {added} one-off sessions added; "
+            f"{count} sessions from {first.isoformat()} to {last.isoformat()}."
             + "".join(f"\n{line}" for line in load_demo_accounts()))
 
 

@@ -267,11 +267,12 @@ def _send(smtp: smtplib.SMTP, mail: Envelope) -> None:
     except smtplib.SMTPRecipientsRefused as exc:
         code, reason = next(iter(exc.recipients.values()))
         if code >= 500:
-            raise PermanentFailure(f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}")
+            text = reason.decode(errors="replace") if isinstance(reason, bytes) else reason
+            raise PermanentFailure(f"{code} {text}") from exc
         raise
     except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
         if exc.smtp_code >= 500:
-            raise PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}")
+            raise PermanentFailure(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
         raise
     except smtplib.SMTPNotSupportedError as exc:
         raise PermanentFailure(str(exc)) from exc

@@ -163,7 +163,8 @@ def proposals_for(user) -> list[SessionProposal]:
     pending = list(db.session.scalars(query.where(SessionProposal.status == "pending")
                                       .order_by(SessionProposal.start_at, SessionProposal.id)))
     decided = list(db.session.scalars(query.where(SessionProposal.status != "pending")
-                                      .order_by(SessionProposal.reviewed_at.desc(), SessionProposal.id.desc()).limit(50)))
+                                      .order_by(SessionProposal.reviewed_at.desc(), SessionProposal.id.desc())
+                                      .limit(50)))
     return pending + decided
 
 

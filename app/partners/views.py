@@ -54,13 +54,14 @@ def _proposal_form() -> ProposalForm:
     activities = services.proposable_activities(current_user.partner_id)
     form.activity.choices = [(None, _("Choose an activity"))] + [
         (a.id, a.localized("title", g.lang)) for a in activities]
-    form.format.choices = [(code, label) for code, label in zip(FORMATS, (_("Face-to-face"), _("Online"), _("Hybrid")))]
+    form.format.choices = [(code, label) for code, label in
+                           zip(FORMATS, (_("Face-to-face"), _("Online"), _("Hybrid")), strict=True)]
     venues = list(db.session.scalars(db.select(Venue).order_by(Venue.name)))
     form.venue.choices = [(None, _("No venue (online)"))] + [(v.id, v.name) for v in venues]
     form.room.choices = [(None, _("No particular room"))] + [
         (r.id, f"{v.name} · {r.name}") for v in venues for r in v.rooms]
     form.language.choices = list(zip(DELIVERY_LANGUAGES, (_("French"), _("Dutch"), _("English"),
-                                                           _("French and Dutch"))))
+                                                           _("French and Dutch")), strict=True))
     if request.method == "GET":
         form.capacity.data = form.capacity.data or 20
     return form

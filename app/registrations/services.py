@@ -152,7 +152,8 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
     elif now >= promotion_closes_at(session):
         raise Conflict({"session": str(_l("This session is full."))})
     else:
-        top = db.session.scalar(db.select(func.max(Registration.waitlist_rank)).where(Registration.session_id == session.id))
+        top = db.session.scalar(db.select(func.max(Registration.waitlist_rank))
+                                .where(Registration.session_id == session.id))
         registration.status, registration.waitlist_rank = "waitlisted", (top or 0) + 1
     db.session.add(registration)
     db.session.flush()  # the unique index refuses a second active registration, should two ever pass the lock

@@ -44,7 +44,7 @@ class ParsedField(StringField):
                     raise ValueError(raw)
                 self.data = self.parse(raw)
             except (ValueError, OverflowError):
-                raise ValueError(str(self.message))
+                raise ValueError(str(self.message)) from None
 
     def _value(self):
         if getattr(self, "raw", None) is not None and self.data is None:
@@ -117,7 +117,8 @@ def _texts(lang: str):
     name = LANGUAGE_NAMES[lang]
     return {
         f"title_{lang}": StringField(_l("Title (%(language)s)", language=name), render_kw={"lang": lang}),
-        f"summary_{lang}": TextAreaField(_l("Summary (%(language)s)", language=name), render_kw={"lang": lang, "rows": 2}),
+        f"summary_{lang}": TextAreaField(_l("Summary (%(language)s)", language=name),
+                                         render_kw={"lang": lang, "rows": 2}),
         f"description_{lang}": TextAreaField(_l("Description (%(language)s)", language=name),
                                              render_kw={"lang": lang, "rows": 5}),
     }
@@ -127,7 +128,8 @@ class ActivityForm(FlaskForm):
     theme = SelectField(_l("Theme"), validate_choice=False)
     audiences = CheckboxesField(_l("For whom"))
     language = SelectField(_l("Language of the sessions"),
-                           choices=[(c, DELIVERY_LANGUAGE_LABELS[c]) for c in DELIVERY_LANGUAGES], validate_choice=False)
+                           choices=[(c, DELIVERY_LANGUAGE_LABELS[c]) for c in DELIVERY_LANGUAGES],
+                           validate_choice=False)
     default_duration_minutes = WholeField(_l("Usual duration (minutes)"), validators=[REQUIRED])
     default_capacity = WholeField(_l("Usual number of seats"), validators=[REQUIRED])
     organiser = SelectField(_l("Organised by"), validate_choice=False)

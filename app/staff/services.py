@@ -62,7 +62,7 @@ def preview(series_or_values, sessions: dict | None = None) -> list[PreviewRow]:
 
 def clock_changes(rows: list[PreviewRow]) -> set[date]:
     """Dates whose offset differs from the occurrence before: the clocks changed in between."""
-    return {row.day for before, row in zip(rows, rows[1:]) if before.offset != row.offset}
+    return {row.day for before, row in zip(rows, rows[1:], strict=False) if before.offset != row.offset}
 
 
 def series_sessions(series_id: int) -> dict[date, Session]:
@@ -118,7 +118,8 @@ OUTBOX_PAGE = 100
 
 def outbox(status: str | None, page: int) -> tuple[list[OutboxMessage], dict[str, int], int]:
     """(messages of the page, count per status, pages), newest first."""
-    counts = dict(db.session.execute(db.select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+    counts = dict(db.session.execute(db.select(OutboxMessage.status, func.count())
+                                     .group_by(OutboxMessage.status)).all())
     counts = {s: counts.get(s, 0) for s in STATUSES}
     total = counts.get(status, 0) if status else sum(counts.values())
     pages = max(1, -(-total // OUTBOX_PAGE))

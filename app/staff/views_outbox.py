@@ -35,7 +35,8 @@ def outbox_message(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     return render_template("staff/outbox_message.html", m=message, action=ActionForm(),
                            held=not current_app.config.get("SMTP_HOST"), secret_kinds=ACCOUNT_KINDS,
-                           stuck=is_stuck(message), can_retry=message.status in ("queued", "failed") or is_stuck(message),
+                           stuck=is_stuck(message),
+                           can_retry=message.status in ("queued", "failed") or is_stuck(message),
                            can_abandon=can_abandon(message), abandoned=ABANDONED)
 
 

@@ -110,8 +110,8 @@ def _page(series: Series, edit_form=None, status: int = 200, problems=()):
     _choices(edit_form)
     rows = preview(series, series_sessions(series.id))
     days = ", ".join(str(label) for number, label in WEEKDAYS if number in series.weekday_list)
-    return render_template("staff/series.html", series=series, form=edit_form, rows=rows, problems=list(problems), days=days,
-                           changes=clock_changes(rows), holidays=_holidays(rows), now=utcnow()), status
+    return render_template("staff/series.html", series=series, form=edit_form, rows=rows, problems=list(problems),
+                           days=days, changes=clock_changes(rows), holidays=_holidays(rows), now=utcnow()), status
 
 
 @bp.get("/series/<int:series_id>")

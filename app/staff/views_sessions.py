@@ -79,7 +79,9 @@ def session_page(found: Session, desk: DeskForm | None = None, status: int = 200
     registrations = session_registrations(found)
     return render_template(
         "staff/session.html", s=found, registrations=registrations, positions=waitlist_positions(registrations),
-        desk=desk, action=ActionForm(), problems=list(problems), room=room_of(found), provider_labels=PROVIDER_LABELS, channel_labels={**CHANNEL_LABELS, "api": _("API")}, is_open=found.status == "scheduled" and found.end_at > utcnow(),
+        desk=desk, action=ActionForm(), problems=list(problems), room=room_of(found), provider_labels=PROVIDER_LABELS,
+        channel_labels={**CHANNEL_LABELS, "api": _("API")},
+        is_open=found.status == "scheduled" and found.end_at > utcnow(),
     ), status
 
 
@@ -99,8 +101,9 @@ def session_edit(session_id: int):
         return redirect(url_for("staff.session", session_id=found.id), 303)
     start = found.start_at.astimezone(BRUSSELS).replace(tzinfo=None)
     minutes = int((found.end_at - found.start_at).total_seconds() // 60)
-    form = SessionEditForm(data=dict(start=start, duration_minutes=minutes, format=found.format, capacity=found.capacity,
-                                     venue=str(found.venue_id or ""), room=str(found.room_id or "")))
+    form = SessionEditForm(data=dict(start=start, duration_minutes=minutes, format=found.format,
+                                     capacity=found.capacity, venue=str(found.venue_id or ""),
+                                     room=str(found.room_id or "")))
     form.venue.choices, form.room.choices = place_choices()
     problems, status = [], 200
     if form.validate_on_submit():

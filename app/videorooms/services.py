@@ -30,7 +30,8 @@ def preferred_provider(session: Session) -> str:
     """The main organiser's preference, else the configured default; Jitsi when the choice lacks credentials."""
     config = current_app.config
     organiser = session.activity.organiser
-    name = (organiser.room_provider if organiser and organiser.room_provider else None) or config["ROOM_PROVIDER_DEFAULT"]
+    name = ((organiser.room_provider if organiser and organiser.room_provider else None)
+            or config["ROOM_PROVIDER_DEFAULT"])
     return name if name in PROVIDERS and is_configured(name, config) else FALLBACK
 
 

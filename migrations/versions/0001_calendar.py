@@ -1,7 +1,7 @@
 """calendar: venues, partners, activities, series, sessions
 
 Revision ID: 0001_calendar
-Revises: 
+Revises:
 Create Date: 2026-11-24 19:07:03.169321
 
 """
@@ -107,15 +107,19 @@ def upgrade():
     op.create_table('activity_audience',
     sa.Column('activity_id', sa.Integer(), nullable=False),
     sa.Column('audience_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_activity_audience_activity_id_activity'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['audience_id'], ['audience.id'], name=op.f('fk_activity_audience_audience_id_audience'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_activity_audience_activity_id_activity'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['audience_id'], ['audience.id'], name=op.f('fk_activity_audience_audience_id_audience'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('activity_id', 'audience_id', name=op.f('pk_activity_audience'))
     )
     op.create_table('activity_cohost',
     sa.Column('activity_id', sa.Integer(), nullable=False),
     sa.Column('partner_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_activity_cohost_activity_id_activity'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], name=op.f('fk_activity_cohost_partner_id_partner'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_activity_cohost_activity_id_activity'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], name=op.f('fk_activity_cohost_partner_id_partner'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('activity_id', 'partner_id', name=op.f('pk_activity_cohost'))
     )
     op.create_table('series',
@@ -153,7 +157,8 @@ def upgrade():
     sa.Column('new_end', app.timeutil.UTCDateTime(timezone=True), nullable=True),
     sa.Column('reason', sa.String(length=300), nullable=False),
     sa.CheckConstraint("kind IN ('skip', 'move')", name=op.f('ck_series_exception_kind_known')),
-    sa.ForeignKeyConstraint(['series_id'], ['series.id'], name=op.f('fk_series_exception_series_id_series'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['series_id'], ['series.id'], name=op.f('fk_series_exception_series_id_series'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_series_exception')),
     sa.UniqueConstraint('series_id', 'original_date', name=op.f('uq_series_exception_series_id_original_date'))
     )

@@ -38,7 +38,8 @@ def upgrade():
     sa.Column('updated_at', app.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('confirmed_at', app.timeutil.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancelled_at', app.timeutil.UTCDateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("channel IN ('web', 'api', 'phone', 'email', 'desk')", name=op.f('ck_registration_channel_known')),
+    sa.CheckConstraint("channel IN ('web', 'api', 'phone', 'email', 'desk')",
+                       name=op.f('ck_registration_channel_known')),
     sa.CheckConstraint("language IN ('fr', 'nl', 'en')", name=op.f('ck_registration_language_known')),
     sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name=op.f('ck_registration_status_known')),
     sa.ForeignKeyConstraint(['audience_id'], ['audience.id'], name=op.f('fk_registration_audience_id_audience')),
@@ -49,7 +50,9 @@ def upgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_registration_session_id'), ['session_id'], unique=False)
         batch_op.create_index('ix_registration_session_status', ['session_id', 'status'], unique=False)
-        batch_op.create_index('uq_registration_session_email_active', ['session_id', 'email_key'], unique=True, sqlite_where=sa.text("status != 'cancelled'"), postgresql_where=sa.text("status != 'cancelled'"))
+        batch_op.create_index('uq_registration_session_email_active', ['session_id', 'email_key'], unique=True,
+                              sqlite_where=sa.text("status != 'cancelled'"),
+                              postgresql_where=sa.text("status != 'cancelled'"))
 
     with op.batch_alter_table('session', schema=None) as batch_op:
         batch_op.add_column(sa.Column('confirmed_count', sa.Integer(), server_default='0', nullable=False))
@@ -65,7 +68,8 @@ def downgrade():
         batch_op.drop_column('confirmed_count')
 
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.drop_index('uq_registration_session_email_active', sqlite_where=sa.text("status != 'cancelled'"), postgresql_where=sa.text("status != 'cancelled'"))
+        batch_op.drop_index('uq_registration_session_email_active', sqlite_where=sa.text("status != 'cancelled'"),
+                            postgresql_where=sa.text("status != 'cancelled'"))
         batch_op.drop_index('ix_registration_session_status')
         batch_op.drop_index(batch_op.f('ix_registration_session_id'))
 

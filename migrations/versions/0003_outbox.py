@@ -41,8 +41,10 @@ def upgrade():
     sa.Column('last_error', sa.String(length=500), nullable=False),
     sa.Column('created_at', app.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', app.timeutil.UTCDateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')", name=op.f('ck_outbox_message_status_known')),
-    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_outbox_message_registration_id_registration')),
+    sa.CheckConstraint("status IN ('queued', 'sending', 'sent', 'failed')",
+                       name=op.f('ck_outbox_message_status_known')),
+    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'],
+                            name=op.f('fk_outbox_message_registration_id_registration')),
     sa.ForeignKeyConstraint(['session_id'], ['session.id'], name=op.f('fk_outbox_message_session_id_session')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),
     sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_message_dedupe_key'))

@@ -29,7 +29,8 @@ def upgrade():
     sa.Column('created_at', app.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', app.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('rating BETWEEN 1 AND 5', name=op.f('ck_survey_answer_rating_range')),
-    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_survey_answer_registration_id_registration')),
+    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'],
+                            name=op.f('fk_survey_answer_registration_id_registration')),
     sa.ForeignKeyConstraint(['session_id'], ['session.id'], name=op.f('fk_survey_answer_session_id_session')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_answer')),
     sa.UniqueConstraint('registration_id', name=op.f('uq_survey_answer_registration_id'))

@@ -41,8 +41,10 @@ def upgrade():
     sa.Column('created_at', app.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('password_changed_at', app.timeutil.UTCDateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', app.timeutil.UTCDateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("(role = 'partner') = (partner_id IS NOT NULL)", name=op.f('ck_user_account_partner_users_have_a_partner')),
-    sa.CheckConstraint("role IN ('admin', 'coordinator', 'counsellor', 'partner')", name=op.f('ck_user_account_role_known')),
+    sa.CheckConstraint("(role = 'partner') = (partner_id IS NOT NULL)",
+                       name=op.f('ck_user_account_partner_users_have_a_partner')),
+    sa.CheckConstraint("role IN ('admin', 'coordinator', 'counsellor', 'partner')",
+                       name=op.f('ck_user_account_role_known')),
     sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], name=op.f('fk_user_account_partner_id_partner')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))

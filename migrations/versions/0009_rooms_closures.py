@@ -61,9 +61,11 @@ def upgrade():
     sa.Column('previous_venue_id', sa.Integer(), nullable=True),
     sa.Column('previous_room_id', sa.Integer(), nullable=True),
     sa.Column('undone_at', app.timeutil.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['closure_id'], ['closure.id'], name=op.f('fk_closure_effect_closure_id_closure'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['closure_id'], ['closure.id'], name=op.f('fk_closure_effect_closure_id_closure'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['previous_room_id'], ['room.id'], name=op.f('fk_closure_effect_previous_room_id_room')),
-    sa.ForeignKeyConstraint(['previous_venue_id'], ['venue.id'], name=op.f('fk_closure_effect_previous_venue_id_venue')),
+    sa.ForeignKeyConstraint(['previous_venue_id'], ['venue.id'],
+                            name=op.f('fk_closure_effect_previous_venue_id_venue')),
     sa.ForeignKeyConstraint(['session_id'], ['session.id'], name=op.f('fk_closure_effect_session_id_session')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_closure_effect')),
     sa.UniqueConstraint('closure_id', 'session_id', name=op.f('uq_closure_effect_closure_id_session_id'))
@@ -107,7 +109,8 @@ def upgrade():
     sa.Column('registration_id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('at', app.timeutil.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_join_event_registration_id_registration')),
+    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'],
+                            name=op.f('fk_join_event_registration_id_registration')),
     sa.ForeignKeyConstraint(['session_id'], ['session.id'], name=op.f('fk_join_event_session_id_session')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_join_event'))
     )

@@ -31,7 +31,8 @@ def w():
 def marks(session) -> dict:
     db.session.expire_all()
     found = db.session.scalars(db.select(Attendance).where(Attendance.session_id == session.id))
-    return {(a.registration.name if a.registration else "walk-in: " + a.walkin_name): (a.status, a.source) for a in found}
+    return {(a.registration.name if a.registration else "walk-in: " + a.walkin_name): (a.status, a.source)
+            for a in found}
 
 
 def sheet(tab, live_server, session):
