@@ -155,3 +155,18 @@ def test_a_lone_carriage_return_in_a_reason_never_reaches_the_feed_raw(client):
 
     (event,) = IcsCalendarStream.calendar_from_ics(body.decode()).events
     assert "Travaux\nfin à 17h\nmerci" in event.description
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", "   "])
+def test_a_blank_date_or_time_is_missing_not_a_crash(client, coordinator, blank):
+    session = one_session()
+    edit = client.post(f"/en/staff/sessions/{session.id}/edit", data={
+        "start": blank, "duration_minutes": "60", "format": "online", "capacity": "5"})
+    assert edit.status_code == 422
+    series = calendar.create_series(f.activity("series-act"), weekdays=[3], start_time=time(14),
+                                    start_date=date(2031, 1, 1),
+                                    end_date=date(2031, 1, 29), format="online")
+    for action, data in (("move", {"day": blank, "start": blank}), ("skip", {"day": blank}),
+                         ("restore", {"day": blank})):
+        response = client.post(f"/en/staff/series/{series.id}/{action}", data=data)
+        assert response.status_code == 422, action

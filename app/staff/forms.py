@@ -38,7 +38,9 @@ class ParsedField(StringField):
         raw = (valuelist[0] if valuelist else "").strip()
         self.raw = raw
         self.data = None
-        if raw:
+        if not raw:
+            self.raw_data = []  # blanks only: as good as nothing, so a required field says it is missing
+        else:
             try:
                 if len(raw) > 20:
                     raise ValueError(raw)
