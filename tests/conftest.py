@@ -165,6 +165,20 @@ def client(app):
 
 
 @pytest.fixture
+def login_as(app, client):
+    """Log `client` in: `login_as("coordinator")` makes an account of that role, `login_as(account)` uses
+    one; returns the account (like the Flask tutorial's `auth` fixture)."""
+    from tests.factories import login, user
+
+    def log_in(who, **kw):
+        account = user(who, **kw) if isinstance(who, str) else who
+        login(app, client, account)
+        return account
+
+    return log_in
+
+
+@pytest.fixture
 def live_server(app):
     """The app served over HTTP on 127.0.0.1 (for the browser and schemathesis tests)."""
     server = make_server("127.0.0.1", 0, app, threaded=True)

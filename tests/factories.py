@@ -1,11 +1,20 @@
-"""Small builders of calendar rows for tests, written through the real database."""
+"""Builders of the rows tests need, written through the real database: the calendar, accounts of every
+role and logging them in, a small calendar of two partners, registrations."""
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
+from argon2 import PasswordHasher
+from flask_login.utils import _create_identifier
+
+from app.accounts.models import User
+from app.calendar import services as calendar
 from app.calendar.models import Activity, Audience, Partner, Room, Theme, Venue
+from app.database import unit_of_work
 from app.extensions import db
-from app.timeutil import BRUSSELS
+from app.messages.models import OutboxMessage
+from app.registrations.services import register
+from app.timeutil import BRUSSELS, local_today
 
 
 def local(y, m, d, hh=0, mm=0) -> datetime:
@@ -70,3 +79,99 @@ def activity(slug="cv", *, language="fr_nl", theme_code="jobsearch", audiences=(
 
 WEDNESDAY = 3
 TWO_PM = time(14, 0)
+
+
+# Accounts and logging in ---------------------------------------------------------------------------
+
+PASSWORD = "a long enough password 2020"
+_hash: list[str] = []
+
+
+def user(role: str, email: str | None = None, partner=None, language: str = "fr", name: str | None = None) -> User:
+    """An active account of `role` whose password is PASSWORD (hashed cheaply, once per run)."""
+    if not _hash:
+        _hash.append(PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD))
+    row = User(email=email or f"{role}@cdm.example", name=name or f"{role.title()} Staff", password_hash=_hash[0],
+               role=role, partner_id=partner.id if partner else None, language=language, active=True)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def session_cookie_data(app, account: User, user_agent: str | None = None) -> dict:
+    """What Flask-Login keeps in the session of a logged-in account (its strong protection included)."""
+    headers = {"User-Agent": user_agent} if user_agent else {}
+    with app.test_request_context(headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        ident = _create_identifier()
+    return {"_user_id": account.get_id(), "_fresh": True, "_id": ident}
+
+
+def login(app, client, account: User) -> None:
+    data = session_cookie_data(app, account, client.environ_base.get("HTTP_USER_AGENT"))
+    with client.session_transaction() as sess:
+        sess.update(data)
+
+
+def as_role(app, client, role: str, **kw) -> User:
+    account = user(role, **kw)
+    login(app, client, account)
+    return account
+
+
+def soon(days: int = 3, hour: int = 14):
+    day = local_today() + timedelta(days=days)
+    return local(day.year, day.month, day.day, hour, 0)
+
+
+def one_session(capacity: int = 2, days: int = 3, **kw):
+    """A face-to-face session in Salle 1 a few days from now."""
+    place = venue(rooms=("Salle 1", "Salle 2"))
+    act = kw.pop("activity", None) or activity(kw.pop("slug", "cv"))
+    start = soon(days)
+    with unit_of_work():  # committed for the live server; a savepoint inside a rolled-back test
+        return calendar.create_session(act, start, start + timedelta(hours=2), "face_to_face", venue=place,
+                                       room=place.rooms[0], capacity=capacity, **kw)
+
+
+def outbox(kind: str | None = None) -> list[OutboxMessage]:
+    query = db.select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query))
+
+
+HOSTILE = '<script>alert("x")</script><b onmouseover=alert(1)>bold</b>'
+
+
+# Two partners' calendar ---------------------------------------------------------------------------
+
+def world() -> dict:
+    """Actiris (A) and VDAB Brussel (B); a session each, one of B co-hosted by A, accounts for every role."""
+    a, b = partner("actiris"), partner("vdab-brussel")
+    place = venue(rooms=("Salle 1", "Salle 2"))
+    day = local_today() + timedelta(days=3)
+    start = local(day.year, day.month, day.day, 14, 0)
+    act_a = activity("cv-a", organiser="actiris")
+    act_b = activity("nl-b", organiser="vdab-brussel", language="nl")
+    act_ab = activity("shared", organiser="vdab-brussel", cohosts=("actiris",))
+    with unit_of_work():  # committed for the live server; a savepoint inside a rolled-back test
+        sess_a = calendar.create_session(act_a, start, start + timedelta(hours=2), "face_to_face", venue=place,
+                                         room=place.rooms[0], capacity=2)
+        sess_b = calendar.create_session(act_b, start, start + timedelta(hours=2), "online", capacity=5)
+        sess_ab = calendar.create_session(act_ab, start + timedelta(days=1), start + timedelta(days=1, hours=2),
+                                          "online")
+    return {
+        "a": a, "b": b, "venue": place, "act_a": act_a, "act_b": act_b, "act_ab": act_ab,
+        "sess_a": sess_a, "sess_b": sess_b, "sess_ab": sess_ab, "start": start,
+        "admin": user("admin", "admin@cdm.example", name="Admin"),
+        "coordinator": user("coordinator", "coord@cdm.example", language="nl", name="Coord"),
+        "counsellor": user("counsellor", "couns@cdm.example", name="Couns"),
+        "partner_a": user("partner", "anna@actiris.example", partner=a, language="fr", name="Anna"),
+        "partner_b": user("partner", "bram@vdab.example", partner=b, language="nl", name="Bram"),
+    }
+
+
+def person(session, name: str, email: str, language: str = "fr", **extra):
+    data = dict(name=name, email=email, language=language, consent=True, **extra)
+    with unit_of_work():
+        return register(session.id, data)[0]

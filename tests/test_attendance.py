@@ -15,7 +15,7 @@ from app.extensions import db
 from app.messages.models import OutboxMessage
 from app.registrations.services import cancel_registration
 from tests import factories as f
-from tests.test_partners_support import login, person, world
+from tests.factories import login, person, world
 
 
 @pytest.fixture

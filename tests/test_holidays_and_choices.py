@@ -15,8 +15,8 @@ from app.demo.data import load_demo
 from app.extensions import db
 from app.timeutil import BRUSSELS, local_today
 from tests import factories as f
+from tests.factories import as_role
 from tests.test_public_pages import between
-from tests.test_staff_support import as_role
 from tests.test_translations import ensure_compiled
 
 ensure_compiled()

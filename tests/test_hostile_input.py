@@ -13,14 +13,14 @@ from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import BRUSSELS, UTC, exists_locally, local_span
 from tests import factories as f
-from tests.test_staff_support import as_role, one_session
+from tests.factories import one_session
 
 GAP = "2027-03-28T02:30"  # the clocks go from 02:00 to 03:00 that night in Brussels
 
 
 @pytest.fixture
-def coordinator(app, client):
-    return as_role(app, client, "coordinator")
+def coordinator(login_as):
+    return login_as("coordinator")
 
 
 def count(model) -> int:

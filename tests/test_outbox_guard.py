@@ -181,7 +181,7 @@ def stuck_and_busy():
 @pytest.mark.parametrize("lang, words", [("en", "Stuck: the mail job"), ("fr", "Bloqué : la tâche d'envoi"),
                                          ("nl", "Vastgelopen: de verzendtaak")])
 def test_staff_see_a_stuck_message_and_may_retry_it_so_its_old_holder_cannot_mark_it(app, client, lang, words):
-    from tests.test_staff_support import as_role
+    from tests.factories import as_role
 
     as_role(app, client, "coordinator")
     stuck_claim, busy_claim = stuck_and_busy()
@@ -200,7 +200,7 @@ def test_staff_see_a_stuck_message_and_may_retry_it_so_its_old_holder_cannot_mar
 
 
 def test_staff_may_abandon_a_stuck_message_which_is_then_failed(app, client):
-    from tests.test_staff_support import as_role
+    from tests.factories import as_role
 
     as_role(app, client, "coordinator")
     stuck_claim, busy_claim = stuck_and_busy()

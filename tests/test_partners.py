@@ -16,7 +16,7 @@ from app.partners.models import SessionProposal
 from app.partners.services import safe_cell
 from app.timeutil import BRUSSELS, local_today
 from tests import factories as f
-from tests.test_partners_support import login, person, world
+from tests.factories import login, person, world
 
 
 @pytest.fixture

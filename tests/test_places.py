@@ -4,7 +4,7 @@ from datetime import timedelta
 from app.calendar import services as calendar
 from app.calendar.places import place_of
 from tests import factories as f
-from tests.test_staff_support import soon
+from tests.factories import soon
 
 
 def _session(fmt, venue=None, room=None):

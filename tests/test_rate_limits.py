@@ -16,8 +16,8 @@ from app.timeutil import UTC
 from app.web.limits import email_key
 from config import Config
 from tests import factories as f
+from tests.factories import as_role
 from tests.rush import call, gunicorn
-from tests.test_staff_support import as_role
 
 LIMITS = ("REGISTRATION_LIMIT_PER_ADDRESS", "REGISTRATION_LIMIT_PER_SESSION", "REGISTRATION_LIMIT_PER_EMAIL")
 

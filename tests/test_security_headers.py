@@ -12,7 +12,7 @@ from app.calendar import services as calendar
 from app.registrations.services import register
 from app.timeutil import UTC
 from tests import factories as f
-from tests.test_staff_support import as_role
+from tests.factories import as_role
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates"
 

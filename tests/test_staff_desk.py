@@ -10,12 +10,12 @@ from app.extensions import db
 from app.registrations.models import Registration
 from app.registrations.services import promote_by_hand, register
 from tests import factories as f
-from tests.test_staff_support import HOSTILE, as_role, one_session, outbox
+from tests.factories import HOSTILE, as_role, one_session, outbox
 
 
 @pytest.fixture
-def counsellor(app, client):
-    return as_role(app, client, "counsellor")
+def counsellor(login_as):
+    return login_as("counsellor")
 
 
 def desk(**changes) -> dict:

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.messages.models import OutboxMessage
 from app.registrations.services import register
-from tests.test_staff_support import HOSTILE, as_role, one_session, outbox
+from tests.factories import HOSTILE, as_role, one_session, outbox
 
 
 @pytest.fixture

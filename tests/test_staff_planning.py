@@ -13,12 +13,12 @@ from app.extensions import db
 from app.registrations.services import register
 from app.timeutil import BRUSSELS, UTC, local_today
 from tests import factories as f
-from tests.test_staff_support import HOSTILE, as_role, one_session, outbox, soon
+from tests.factories import HOSTILE, as_role, one_session, outbox, soon
 
 
 @pytest.fixture
-def coordinator(app, client):
-    return as_role(app, client, "coordinator")
+def coordinator(login_as):
+    return login_as("coordinator")
 
 
 def _text(response) -> str:

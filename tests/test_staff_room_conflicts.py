@@ -8,7 +8,7 @@ import pytest
 from app.calendar import services as calendar
 from app.errors import ValidationError
 from tests import factories as f
-from tests.test_staff_support import soon
+from tests.factories import soon
 
 
 @pytest.fixture

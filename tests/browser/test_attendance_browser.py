@@ -13,7 +13,7 @@ from tests.browser.test_partner_browser import (  # noqa: F401
     pytestmark,  # noqa: F401
     readable,
 )
-from tests.test_partners_support import person, world
+from tests.factories import person, world
 
 PHONE = {"width": 390, "height": 844}
 

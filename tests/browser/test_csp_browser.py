@@ -11,7 +11,7 @@ from tests.browser.test_partner_browser import (  # noqa: F401
     new_tab,
     pytestmark,  # noqa: F401
 )
-from tests.test_partners_support import person, world
+from tests.factories import person, world
 
 WATCH = """document.addEventListener("securitypolicyviolation", function (e) {
   (window.__violations = window.__violations || []).push(e.violatedDirective + " " + e.blockedURI);

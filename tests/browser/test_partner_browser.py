@@ -11,7 +11,7 @@ from app.messages.models import OutboxMessage
 from app.partners.models import SessionProposal
 from app.timeutil import BRUSSELS, local_today
 from tests.browser.support import AXE, MARKS, inject_axe
-from tests.test_partners_support import PASSWORD, person, world
+from tests.factories import PASSWORD, person, world
 from tests.test_translations import ensure_compiled
 
 pytestmark = MARKS

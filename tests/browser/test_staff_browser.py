@@ -15,7 +15,7 @@ from app.registrations.services import register
 from app.timeutil import BRUSSELS, local_today
 from tests import factories as f
 from tests.browser.support import AXE, IN_CI, MARKS, inject_axe
-from tests.test_staff_support import one_session, outbox, session_cookie_data, user
+from tests.factories import one_session, outbox, session_cookie_data, user
 from tests.test_translations import ensure_compiled
 
 AGENT = "Mozilla/5.0 (X11; Linux x86_64) Chromium staff pages"
