@@ -321,9 +321,13 @@ def check_database(url: str, ids: dict) -> dict:
             FROM session s LEFT JOIN registration r ON r.session_id = s.id
             GROUP BY s.id, s.capacity""")).all()
         registered = conn.scalar(sa.text("SELECT count(*) FROM registration"))
-        messages = conn.scalar(sa.text("SELECT count(*) FROM outbox_message"))
         duplicates = conn.scalar(sa.text("""SELECT count(*) FROM (SELECT 1 FROM registration
             WHERE status != 'cancelled' GROUP BY session_id, email_key HAVING count(*) > 1) d"""))
+    try:  # the outbox's shape is the product's own business: its count is a bonus
+        with engine.connect() as conn:
+            messages = conn.scalar(sa.text("SELECT count(*) FROM outbox_message"))
+    except sa.exc.DBAPIError as exc:
+        messages = f"not counted ({type(exc.orig).__name__})"
     engine.dispose()
     by_id = {row.id: row for row in rows}
     hot = [by_id[i] for i in ids["hot"]]
@@ -515,6 +519,9 @@ def run() -> dict:
                 db.session.get(Session, ids["warmup"]).capacity = 10_000  # every profiled one is confirmed
             try:
                 result["profile"] = profile_one(app, ids["warmup"], size["profile"])
+            except Exception as exc:  # noqa: BLE001 - the figures above are kept; the profile is extra
+                result["profile"] = {"error": f"{type(exc).__name__}: {exc}"}
+                print(f"   profile failed: {result['profile']['error']}", flush=True)
             finally:
                 db.session.remove()
                 db.engine.dispose()
@@ -573,7 +580,9 @@ def report_markdown(result: dict) -> str:
         verdict = "met" if target["met"] else "missed"
         lines.append(f"- {name}: {target['value']} (target {target['target']}): **{verdict}**")
     prof = result.get("profile")
-    if prof:
+    if prof and "error" in prof:
+        lines += ["", f"The profile of one registration failed: {prof['error']}"]
+    elif prof:
         lines += ["", f"Where a registration's time goes: {prof['registrations']} registrations through the test "
                       f"client in one process, {prof['ms_per_registration_unprofiled']} ms each without the profiler "
                       f"({prof['ms_per_registration_profiled']} ms under cProfile):", "",
