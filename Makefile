@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-sqlite test-postgres lint bench translations extract-messages update-catalogues clean
+.PHONY: run test test-fast test-sqlite test-postgres lint bench bench-short translations extract-messages update-catalogues clean
 
 $(BIN)/.installed-run: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,8 +65,16 @@ test-postgres:
 	@echo "== tests on PostgreSQL ($(TEST_DATABASE_URL)) =="
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
+# The reads on SQLite and PostgreSQL, then the registration rush beside the minimal app (bench/README.md).
+# Sizes: BENCH_ARGS (flags of bench/run.py) and the BENCH_RUSH_* variables; bench-short is a quick run.
+BENCH_ARGS ?=
 bench: $(BIN)/.installed-dev translations
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-short: $(BIN)/.installed-dev translations
+	BENCH_RUSH_ROUNDS=$${BENCH_RUSH_ROUNDS:-2} BENCH_RUSH_SPREAD=$${BENCH_RUSH_SPREAD:-1000} \
+		BENCH_RUSH_HOT=$${BENCH_RUSH_HOT:-200} BENCH_RUSH_PROFILE=$${BENCH_RUSH_PROFILE:-20} \
+		$(BIN)/python bench/run.py --requests 300 --cached-requests 100 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -21,8 +21,8 @@ def icalendar_feed(sessions, lang: str, base_url: str) -> bytes:
         if session.venue is None:
             location = "Online"
         else:
-            location = ", ".join([session.venue.name] + ([session.room.name] if session.room else [])
-                                 + [session.venue.address])
+            room = [session.room.name] if session.room else []
+            location = ", ".join([session.venue.name, *room, session.venue.address])
         event = Event()
         event.add("uid", f"session-{session.id}@bench")
         event.add("dtstamp", stamp)

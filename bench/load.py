@@ -35,15 +35,16 @@ class Server:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 4):
-    """Serve wsgi:app with `workers` workers; always stopped on leaving, even on error. Yields a Server."""
+def gunicorn(database_url: str, workers: int = 4, app: str = "wsgi:app", env: dict | None = None):
+    """Serve `app` (the product by default) with `workers` sync workers, `env` added to its environment;
+    always stopped on leaving, even on error. Yields a Server."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="bench-secret", BASE_URL=base)
+    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="bench-secret", BASE_URL=base, **(env or {}))
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
     gunicorn_bin = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(gunicorn_bin), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        [str(gunicorn_bin), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from app.calendar import services
 from app.calendar.models import Session
+from app.database import unit_of_work
 from app.demo import content
 from app.demo.data import create_in_a_free_room, load_reference, place
 from app.errors import ValidationError
@@ -42,7 +43,8 @@ HOURS = ["09:00", "09:30", "10:00", "13:30", "14:00", "16:00"]
 
 
 def seed_year(scale: int, today: date, rng_seed: int = 2020) -> dict:
-    """Write `scale` copies of a 2020-like year around `today`; returns what was written."""
+    """Write `scale` copies of a 2020-like year around `today`; returns what was written. Run it inside a unit
+    of work (`app.database.unit_of_work`): it commits nothing itself."""
     rng = random.Random(rng_seed)
     activities = load_reference()
     first, last = today - timedelta(days=182), today + timedelta(days=182)
@@ -58,9 +60,9 @@ def seed_year(scale: int, today: date, rng_seed: int = 2020) -> dict:
             values = dict(weekdays=[day], start_time=start_time, start_date=first, end_date=last, format=fmt,
                           venue=venue, capacity=capacity)
             try:
-                services.create_series(activity, room=room, **values)
+                with unit_of_work():  # a savepoint inside the caller's unit: a refusal undoes this series only
+                    services.create_series(activity, room=room, **values)
             except ValidationError as exc:  # the room is taken at that hour by another copy: no room
-                db.session.rollback()
                 if "room" not in exc.errors:
                     raise
                 services.create_series(activity, room=None, **values)
