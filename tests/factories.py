@@ -5,7 +5,15 @@ from datetime import datetime, time
 
 from app.calendar.models import Activity, Audience, Partner, Room, Theme, Venue
 from app.extensions import db
+from app.messages.models import OutboxMessage
+from app.messages.services import render_queued
 from app.timeutil import BRUSSELS
+
+
+def rendered(*messages: OutboxMessage) -> list[OutboxMessage]:
+    """The messages as the sender writes them: those still without their texts are rendered now (the
+    delivery's own step), from the current data."""
+    return [message if message.rendered else render_queued(message) for message in messages]
 
 
 def local(y, m, d, hh=0, mm=0) -> datetime:

@@ -67,7 +67,7 @@ def outbox(kind: str | None = None) -> list[OutboxMessage]:
     query = db.select(OutboxMessage).order_by(OutboxMessage.id)
     if kind:
         query = query.where(OutboxMessage.kind == kind)
-    return list(db.session.scalars(query))
+    return f.rendered(*db.session.scalars(query))  # as the sender writes them
 
 
 HOSTILE = '<script>alert("x")</script><b onmouseover=alert(1)>bold</b>'
