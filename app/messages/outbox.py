@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
@@ -41,30 +42,30 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
     what it needs besides the registration itself).
     """
     kind = Kind(kind)
-    message = OutboxMessage(
+    values: dict[str, Any] = dict(
         kind=kind.value, dedupe_key=dedupe_key, registration_id=registration_id, session_id=session_id,
         to_email=to_email, to_name=to_name, language=language, position=position, reason=reason[:300],
-        ics=ics, ics_method=ics_method, next_attempt_at=utcnow(),  # due from the moment it is written
+        subject=None, body_text=None, body_html=None, ics=ics, ics_method=ics_method,
+        next_attempt_at=utcnow(),  # due from the moment it is written
         message_id=new_message_id(),  # fixed now: a retry is the same message to mail clients
     )
     if template is not None:
         with force_locale(language):
-            values = {**(context or {}), "kind": kind, "lang": language, "to_name": to_name}
-            message.subject = header_text(str(subject))[:SUBJECT_MAX]
-            message.body_text = render_template(f"{template}.txt", **values)
-            message.body_html = render_template(f"{template}.html", **values)
+            context = {**(context or {}), "kind": kind, "lang": language, "to_name": to_name}
+            values.update(subject=header_text(str(subject))[:SUBJECT_MAX],
+                          body_text=render_template(f"{template}.txt", **context),
+                          body_html=render_template(f"{template}.html", **context))
     if supersede and registration_id is not None:
         queued = db.session.scalar(db.select(OutboxMessage).where(
             OutboxMessage.kind == kind.value, OutboxMessage.registration_id == registration_id,
             OutboxMessage.status == "queued", OutboxMessage.attempts == 0))
         if queued is not None:  # still to be written: the latest of what it needs
             for name in ("subject", "body_text", "body_html", "ics", "ics_method", "position", "reason"):
-                setattr(queued, name, getattr(message, name))
+                setattr(queued, name, values[name])
             return queued
-    if dedupe_key is None:
-        db.session.add(message)
-        db.session.flush()
-        return message
+    if dedupe_key is None:  # one INSERT … RETURNING, without the unit of work's bookkeeping
+        return db.session.scalars(sa.insert(OutboxMessage).values(**values).returning(OutboxMessage)).one()
+    message = OutboxMessage(**values)
     try:
         with db.session.begin_nested():
             db.session.add(message)

@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.calendar.models import Audience, Session
 from app.calendar.services import lock_session
@@ -150,19 +151,24 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
     if same_email or same_phone:
         return db.session.get(Registration, same_email or same_phone), False
     capacity = effective_capacity(session)
-    registration = Registration(session=session, consent_at=now, token=secrets.token_urlsafe(32),
-                                created_at=now, updated_at=now, **cleaned)
+    values = dict(cleaned, session_id=session.id, consent_at=now, token=secrets.token_urlsafe(32), created_at=now,
+                  updated_at=now, confirmed_at=None, waitlist_rank=None)
+    audience = values.pop("audience")
+    values["audience_id"] = audience.id if audience is not None else None
+    position = None
     if confirmed < capacity:
-        registration.status, registration.confirmed_at = "confirmed", now
+        values.update(status="confirmed", confirmed_at=now)
         confirmed += 1
     elif now >= promotion_closes_at(session):
         raise Conflict({"session": str(_l("This session is full."))})
     else:
-        registration.status, registration.waitlist_rank = "waitlisted", top + 1
+        values.update(status="waitlisted", waitlist_rank=top + 1)
         waiting += 1
         position = waiting  # the last in the line
-    db.session.add(registration)
-    db.session.flush()  # the unique index refuses a second active registration, should two ever pass the lock
+    # One INSERT … RETURNING; the unique index refuses a second active registration, should two ever pass
+    # the lock.
+    registration = db.session.scalars(sa.insert(Registration).values(**values).returning(Registration)).one()
+    set_committed_value(registration, "session", session)  # the locked session itself: nothing to load
     # The counters, moved by this registration from what was just read under the lock (no recount).
     session.confirmed_count, session.waitlisted_count = confirmed, waiting
     session.seats_version += 1
