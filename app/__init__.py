@@ -15,6 +15,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    from app.database import configure_engine
     from app.extensions import babel, csrf, db, headers, limiter, login_manager, migrate
     from app.i18n import select_locale
     from app.security_headers import bind as bind_headers
@@ -25,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     db.init_app(app)
+    configure_engine(app)
     migrate.init_app(app, db, directory=str(app.root_path.rsplit("/", 1)[0] + "/migrations"))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Brussels")
     csrf.init_app(app)

@@ -11,7 +11,8 @@ they are dropped with the unit, or the savepoint, that registered them.
 
 ``lock_rows`` holds rows against other writers until the unit's commit: ``SELECT … FOR UPDATE`` on
 PostgreSQL, an immediate (writing) transaction on SQLite. It refuses to run outside a unit of work,
-since a lock that ends at an unknown commit protects nothing.
+since a lock that ends at an unknown commit protects nothing. On PostgreSQL each connection is given
+its ``lock_timeout`` once, when it is opened (``configure_engine``), not at every lock.
 """
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, TypeVar
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from app.errors import DomainError
@@ -109,6 +111,32 @@ def is_postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
+def configure_engine(app: Flask) -> None:
+    """On PostgreSQL, every new connection waits SESSION_LOCK_TIMEOUT_MS at most for a lock (set once per
+    connection, remembered on it: a lock then costs no statement of its own)."""
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "postgresql":
+            return
+        milliseconds = int(app.config.get("SESSION_LOCK_TIMEOUT_MS", 5000))
+
+        @event.listens_for(engine, "connect")
+        def set_lock_timeout(dbapi_connection, connection_record) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {milliseconds}")
+            dbapi_connection.commit()  # a setting of the connection, not of a transaction to be rolled back
+            connection_record.info["lock_timeout_ms"] = milliseconds
+
+
+def _use_lock_timeout() -> None:
+    """The configured lock timeout for this transaction: the connection's own, unless the setting changed
+    since it was opened (then for this transaction only)."""
+    wanted = lock_timeout_ms()
+    connection = db.session.connection()
+    if connection.connection.info.get("lock_timeout_ms") != wanted:
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {wanted}")
+
+
 def begin_write() -> None:
     """On SQLite, open the transaction as a writer now (BEGIN IMMEDIATE), unless one is open."""
     if is_postgresql():
@@ -119,11 +147,12 @@ def begin_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_rows(query, *, skip_locked: bool = False, busy_field: str = "_", busy_message=None) -> list:
+def lock_rows(query, *, skip_locked: bool = False, of=None, busy_field: str = "_", busy_message=None) -> list:
     """The rows of `query`, held against other writers until the unit of work commits.
 
     `skip_locked` leaves out rows another process holds (work queues); otherwise a lock that cannot be
-    had within SESSION_LOCK_TIMEOUT_MS raises Busy.
+    had within SESSION_LOCK_TIMEOUT_MS raises Busy. `of`: the table locked when the query joins others
+    (those read alongside it, an eager load, stay free).
     """
     if not in_unit_of_work():
         raise RuntimeError("a row lock needs a unit of work: it holds until that unit commits")
@@ -131,8 +160,8 @@ def lock_rows(query, *, skip_locked: bool = False, busy_field: str = "_", busy_m
     try:
         if is_postgresql():
             if not skip_locked:
-                db.session.execute(db.text(f"SET LOCAL lock_timeout = {lock_timeout_ms()}"))
-            query = query.with_for_update(skip_locked=skip_locked)
+                _use_lock_timeout()
+            query = query.with_for_update(skip_locked=skip_locked, of=of)
         else:
             begin_write()
         return list(db.session.scalars(query))
@@ -152,9 +181,11 @@ def _lock_timed_out(exc: OperationalError) -> bool:
     return "database is locked" in str(exc.orig)
 
 
-def lock_row(model: type[T], row_id: int, *, busy_field: str = "_", busy_message=None) -> T | None:
-    """One row by id, held until the unit of work commits (None when it does not exist)."""
-    rows = lock_rows(db.select(model).where(model.id == row_id), busy_field=busy_field, busy_message=busy_message)
+def lock_row(model: type[T], row_id: int, *, options=(), busy_field: str = "_", busy_message=None) -> T | None:
+    """One row by id, held until the unit of work commits (None when it does not exist). `options`: loader
+    options (an eager load read in the same statement; only this row is locked)."""
+    query = db.select(model).where(model.id == row_id).options(*options)
+    rows = lock_rows(query, of=model if options else None, busy_field=busy_field, busy_message=busy_message)
     return rows[0] if rows else None
 
 
@@ -166,7 +197,7 @@ def lock_names(*names: str, busy_field: str = "_", busy_message=None) -> None:
         raise RuntimeError("a lock needs a unit of work: it holds until that unit commits")
     try:
         if is_postgresql():
-            db.session.execute(db.text(f"SET LOCAL lock_timeout = {lock_timeout_ms()}"))
+            _use_lock_timeout()
             for name in sorted(set(names)):
                 db.session.execute(db.text("SELECT pg_advisory_xact_lock(hashtextextended(:name, 0))"),
                                    {"name": name})

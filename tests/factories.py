@@ -13,8 +13,15 @@ from app.calendar.models import Activity, Audience, Partner, Room, Theme, Venue
 from app.database import unit_of_work
 from app.extensions import db
 from app.messages.models import OutboxMessage
+from app.messages.services import render_queued
 from app.registrations.services import register
 from app.timeutil import BRUSSELS, local_today
+
+
+def rendered(*messages: OutboxMessage) -> list[OutboxMessage]:
+    """The messages as the sender writes them: those still without their texts are rendered now (the
+    delivery's own step), from the current data."""
+    return [message if message.rendered else render_queued(message) for message in messages]
 
 
 def local(y, m, d, hh=0, mm=0) -> datetime:
@@ -137,7 +144,7 @@ def outbox(kind: str | None = None) -> list[OutboxMessage]:
     query = db.select(OutboxMessage).order_by(OutboxMessage.id)
     if kind:
         query = query.where(OutboxMessage.kind == kind)
-    return list(db.session.scalars(query))
+    return rendered(*db.session.scalars(query))  # as the sender writes them
 
 
 HOSTILE = '<script>alert("x")</script><b onmouseover=alert(1)>bold</b>'

@@ -47,7 +47,7 @@ def test_a_repeat_never_gives_the_registration_away_and_sends_the_links_to_the_a
     assert body["token"] is None and body["links"] is None and body["status"] == "received"
     assert token not in again.get_data(as_text=True)
     assert body["message"] == first.get_json()["message"]
-    (links,) = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "links"))
+    (links,) = f.rendered(*db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "links")))
     assert links.to_email == "ana@example.be" and links.to_name == "Ana Peeters" and token in links.body_text
     assert links.language == "nl"  # the owner's language, not the stranger's
     post(client, session.id, PERSON)  # a third time within the period: no new message

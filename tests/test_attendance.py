@@ -291,23 +291,24 @@ def qr_in(html: str) -> list[list[bool]]:
 
 def test_the_confirmation_carries_the_qr_code_of_the_checkin_link(app, w):
     alice, bob = w["alice"], w["bob"]
-    confirmation = db.session.scalar(db.select(OutboxMessage).where(
-        OutboxMessage.registration_id == alice.id, OutboxMessage.kind == "confirmation"))
+    (confirmation,) = f.rendered(*db.session.scalars(db.select(OutboxMessage).where(
+        OutboxMessage.registration_id == alice.id, OutboxMessage.kind == "confirmation")))
     expected = f"http://127.0.0.1:5000/fr/checkin/{alice.token}"
     assert expected in confirmation.body_text
     assert qr_in(confirmation.body_html) == matrix_of(expected)
     assert qr_in(confirmation.body_html) != matrix_of(expected.replace("/fr/", "/nl/"))
-    dutch = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.registration_id == bob.id))
+    (dutch,) = f.rendered(*db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.registration_id == bob.id)))
     assert qr_in(dutch.body_html) == matrix_of(f"http://127.0.0.1:5000/nl/checkin/{bob.token}")
-    waiting = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.registration_id == w["wait"].id))
+    (waiting,) = f.rendered(*db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.registration_id == w["wait"].id)))
     assert (waiting.kind == "waitlisted" and "checkin" not in waiting.body_text
             and "data:image/png" not in waiting.body_html)
 
 
 def test_the_promotion_carries_it_too(app, w):
     cancel_registration(w["alice"].token)
-    promotion = db.session.scalar(db.select(OutboxMessage).where(
-        OutboxMessage.registration_id == w["wait"].id, OutboxMessage.kind == "promotion"))
+    (promotion,) = f.rendered(*db.session.scalars(db.select(OutboxMessage).where(
+        OutboxMessage.registration_id == w["wait"].id, OutboxMessage.kind == "promotion")))
     expected = f"http://127.0.0.1:5000/fr/checkin/{w['wait'].token}"
     assert expected in promotion.body_text
     assert qr_in(promotion.body_html) == matrix_of(expected)

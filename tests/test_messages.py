@@ -41,7 +41,7 @@ def outbox(kind=None):
     query = db.select(OutboxMessage).order_by(OutboxMessage.id)
     if kind:
         query = query.where(OutboxMessage.kind == kind)
-    return list(db.session.scalars(query))
+    return f.rendered(*db.session.scalars(query))  # as the sender writes them
 
 
 def test_confirmation_arrives_once_with_an_invitation_read_by_another_parser(smtp):

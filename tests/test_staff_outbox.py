@@ -70,3 +70,18 @@ def test_counsellors_and_partners_do_not_read_the_outbox(app, client, messages):
     assert client.get(f"/fr/staff/messages/{messages[0].id}").status_code == 403
     assert client.post(f"/fr/staff/messages/{messages[1].id}/retry").status_code == 403
     assert db.session.scalar(sa.select(OutboxMessage.status).where(OutboxMessage.id == messages[1].id)) == "failed"
+
+
+def test_a_queued_message_is_rendered_on_demand_and_nothing_is_stored(app, client):
+    session = one_session(capacity=1)
+    register(session.id, dict(name="Anna", email="anna@example.be", language="nl", consent=True))
+    (queued,) = db.session.scalars(sa.select(OutboxMessage))
+    assert not queued.rendered  # written with what it needs only: the sender renders it
+    as_role(app, client, "admin")
+    listing = client.get("/en/staff/messages").get_data(as_text=True)
+    page = client.get(f"/en/staff/messages/{queued.id}").get_data(as_text=True)
+    db.session.expire_all()  # a page that shows a message does not write it
+    assert db.session.get(OutboxMessage, queued.id).body_text is None
+    title = session.activity.localized("title", "nl")
+    assert f"Inschrijving bevestigd: {title}" in listing and f"Inschrijving bevestigd: {title}" in page
+    assert '<pre class="message-text" lang="nl">' in page and "Dag Anna," in page

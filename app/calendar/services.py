@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from flask_babel import format_date, format_time, get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Activity, Room, Series, SeriesException, Session, Venue
 from app.calendar.signals import session_changed
@@ -52,8 +53,9 @@ def _check_times(errors: dict, start: datetime, end: datetime) -> None:
 
 def lock_session(session_id: int) -> Session | None:
     """The session, reloaded and held against other writers (registrations, staff) until the commit."""
-    return lock_row(Session, session_id, busy_field="session", busy_message=_l(
-        "Many people are registering right now. Please try again in a moment."))
+    return lock_row(Session, session_id, options=(joinedload(Session.activity),),  # read with it, not locked
+                    busy_field="session",
+                    busy_message=_l("Many people are registering right now. Please try again in a moment."))
 
 
 def _raise(errors: dict) -> None:

@@ -8,6 +8,10 @@ never lets another scheduler take the message over; marking it sent, failed or f
 nothing. Whatever goes wrong with one message (an address or a header that cannot be written, a
 refusal, a lost connection) is written on that message, and the run goes on with the next one.
 
+A message about a registration is written without its texts: the sender renders them (bodies, the
+``.ics`` invitation, the check-in QR code) from the current data just after claiming it, and keeps them
+on the message under the same fencing token, so a retry sends the same words and staff see what went.
+
 A scheduler killed while sending can at worst resend the one message the server accepted but that was
 not marked yet: the lease runs out, another run claims it again. Its Message-ID, fixed when it was
 queued, lets mail clients see it as the same message.
@@ -33,11 +37,14 @@ from email.utils import parseaddr
 from email_validator import EmailNotValidError
 from flask import current_app
 from sqlalchemy import Engine, or_, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.database import lock_row, lock_rows, unit_of_work
 from app.extensions import db
 from app.messages.addresses import MESSAGE_ID_DOMAIN, Recipient, header_text, recipient
 from app.messages.models import OutboxMessage
+from app.messages.services import render_message
 from app.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -307,8 +314,12 @@ def deliver_due(now: datetime | None = None) -> dict[str, int]:
 def _deliver_one(claim: Claim, smtp: smtplib.SMTP | None, keeper: LeaseKeeper) -> tuple[str, smtplib.SMTP | None]:
     """Write, send and mark one claimed message; (outcome, the connection to reuse)."""
     try:
-        with unit_of_work():  # read only: nothing is held while the server answers
-            mail = envelope(db.session.get(OutboxMessage, claim.id, populate_existing=True))
+        with unit_of_work():  # committed before sending: nothing is held while the server answers
+            message = db.session.get(OutboxMessage, claim.id, populate_existing=True)
+            if not message.rendered and not _store_rendering(claim, message):
+                log.warning("outbox: lease of message %s lost while rendering; left to its new holder", claim.id)
+                return "lost", smtp
+            mail = envelope(message)
     except PermanentFailure as exc:
         return _failed(claim, str(exc)), smtp
     if not keeper.still_held():
@@ -325,6 +336,28 @@ def _deliver_one(claim: Claim, smtp: smtplib.SMTP | None, keeper: LeaseKeeper) -
         log.warning("outbox: message %s was sent but its lease had been taken over", claim.id)
         return "lost", smtp
     return "sent", smtp
+
+
+def _store_rendering(claim: Claim, message: OutboxMessage) -> bool:
+    """Render a message written without its texts, from the current data, and keep what is sent on it
+    (only while this process holds its lease); False when the lease was lost."""
+    try:
+        rendered = render_message(message)
+    except SQLAlchemyError:
+        raise  # the database, not the message: the run stops and the lease lets another take it
+    except Exception as exc:  # a template or a value that cannot be written: this message only, for good
+        raise PermanentFailure(f"the message cannot be rendered: {type(exc).__name__}: {exc}") from exc
+    if rendered is None:
+        raise PermanentFailure("the message cannot be rendered: its registration is gone")
+    values = {name: getattr(rendered, name) for name in ("subject", "body_text", "body_html", "ics", "ics_method")}
+    result = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == claim.id, OutboxMessage.lease_token == claim.token)
+        .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    for name, value in values.items():
+        set_committed_value(message, name, value)
+    return True
 
 
 def _failed(claim: Claim, reason: str) -> str:

@@ -4,6 +4,8 @@ The event is the feeds' own (same UID, texts, time zone and SEQUENCE), with ORGA
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from icalendar import vCalAddress, vText
 
 from app.feeds.ics import build_calendar, to_ical
@@ -11,10 +13,11 @@ from app.registrations.models import Registration
 from app.timeutil import utcnow
 
 
-def invitation(registration: Registration, method: str, *, base_url: str, organiser_email: str) -> str:
-    """An iTIP message (RFC 5546) for one attendee of a session."""
+def invitation(registration: Registration, method: str, *, base_url: str, organiser_email: str,
+               dtstamp: datetime | None = None) -> str:
+    """An iTIP message (RFC 5546) for one attendee of a session, made at `dtstamp` (now by default)."""
     calendar = build_calendar([registration.session], registration.language, base_url, name=None, method=method,
-                              dtstamp=utcnow(), refresh_hours=None)
+                              dtstamp=dtstamp or utcnow(), refresh_hours=None)
     event = calendar.walk("VEVENT")[0]
     organizer = vCalAddress(f"mailto:{organiser_email}")
     organizer.params["CN"] = vText("Cité des métiers de Bruxelles")

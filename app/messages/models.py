@@ -56,9 +56,13 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     to_email: Mapped[str] = mapped_column(sa.String(254))
     to_name: Mapped[str] = mapped_column(sa.String(120), default="")
     language: Mapped[str] = mapped_column(sa.String(2))
-    subject: Mapped[str] = mapped_column(sa.String(300))
-    body_text: Mapped[str] = mapped_column(sa.Text)
-    body_html: Mapped[str] = mapped_column(sa.Text)
+    # What a message about a registration needs to be written: its texts are rendered by the sender,
+    # from the current data, just before it goes (None until then), and kept to show what was sent.
+    position: Mapped[int | None] = mapped_column()
+    reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    subject: Mapped[str | None] = mapped_column(sa.String(300))
+    body_text: Mapped[str | None] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
     ics: Mapped[str | None] = mapped_column(sa.Text)
     ics_method: Mapped[str | None] = mapped_column(sa.String(10))
     status: Mapped[str] = mapped_column(sa.String(10), default="queued")
@@ -71,3 +75,7 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     lease_token: Mapped[str | None] = mapped_column(sa.String(32))
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def rendered(self) -> bool:
+        return self.body_text is not None

@@ -4,11 +4,16 @@ A feature passes who the message is for, its kind, its subject and the templates
 text and an HTML version, ``<template>.txt`` and ``<template>.html``, the HTML one extending
 ``messages/base.html``); the message is written in the caller's transaction and delivered after
 its commit by ``messages.delivery``. Nothing is committed here.
+
+A message about a registration is written without its texts (no template): only what it needs (kind,
+registration, position, reason, language, the calendar method); the sender renders it from the current
+data just before it goes (``messages.services.render_queued``).
 """
 from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
@@ -21,41 +26,46 @@ from app.timeutil import utcnow
 SUBJECT_MAX = 300
 
 
-def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: str, subject: Any, template: str,
-                  context: dict[str, Any], registration_id: int | None = None, session_id: int | None = None,
+def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: str, subject: Any = None,
+                  template: str | None = None, context: dict[str, Any] | None = None,
+                  registration_id: int | None = None, session_id: int | None = None,
                   dedupe_key: str | None = None, ics: str | None = None, ics_method: str | None = None,
-                  supersede: bool = False) -> OutboxMessage | None:
+                  position: int | None = None, reason: str = "", supersede: bool = False) -> OutboxMessage | None:
     """Add one message to the outbox (not committed); its texts are rendered in ``language``.
 
     The templates get ``context`` with ``kind``, ``lang`` and ``to_name``. ``subject`` may be a lazy
     string: it is read in ``language`` too. None when ``dedupe_key`` was used already (a message that
     must go once). ``supersede``: a message of the same kind still queued for the same registration
     is rewritten instead (two edits in a row make one message). An unknown kind raises ValueError.
-    The subject is kept on one line (no line or paragraph separator can reach the header).
+    The subject is kept on one line (no line or paragraph separator can reach the header). Without a
+    template the message is rendered by the sender (a registration's: ``position`` and ``reason`` are
+    what it needs besides the registration itself).
     """
     kind = Kind(kind)
-    with force_locale(language):
-        values = {**context, "kind": kind, "lang": language, "to_name": to_name}
-        message = OutboxMessage(
-            kind=kind.value, dedupe_key=dedupe_key, registration_id=registration_id, session_id=session_id,
-            to_email=to_email, to_name=to_name, language=language, subject=header_text(str(subject))[:SUBJECT_MAX],
-            body_text=render_template(f"{template}.txt", **values),
-            body_html=render_template(f"{template}.html", **values),
-            ics=ics, ics_method=ics_method, next_attempt_at=utcnow(),  # due from the moment it is written
-            message_id=new_message_id(),  # fixed now: a retry is the same message to mail clients
-        )
+    values: dict[str, Any] = dict(
+        kind=kind.value, dedupe_key=dedupe_key, registration_id=registration_id, session_id=session_id,
+        to_email=to_email, to_name=to_name, language=language, position=position, reason=reason[:300],
+        subject=None, body_text=None, body_html=None, ics=ics, ics_method=ics_method,
+        next_attempt_at=utcnow(),  # due from the moment it is written
+        message_id=new_message_id(),  # fixed now: a retry is the same message to mail clients
+    )
+    if template is not None:
+        with force_locale(language):
+            context = {**(context or {}), "kind": kind, "lang": language, "to_name": to_name}
+            values.update(subject=header_text(str(subject))[:SUBJECT_MAX],
+                          body_text=render_template(f"{template}.txt", **context),
+                          body_html=render_template(f"{template}.html", **context))
     if supersede and registration_id is not None:
         queued = db.session.scalar(db.select(OutboxMessage).where(
             OutboxMessage.kind == kind.value, OutboxMessage.registration_id == registration_id,
             OutboxMessage.status == "queued", OutboxMessage.attempts == 0))
-        if queued is not None:
-            for name in ("subject", "body_text", "body_html", "ics", "ics_method"):
-                setattr(queued, name, getattr(message, name))
+        if queued is not None:  # still to be written: the latest of what it needs
+            for name in ("subject", "body_text", "body_html", "ics", "ics_method", "position", "reason"):
+                setattr(queued, name, values[name])
             return queued
-    if dedupe_key is None:
-        db.session.add(message)
-        db.session.flush()
-        return message
+    if dedupe_key is None:  # one INSERT … RETURNING, without the unit of work's bookkeeping
+        return db.session.scalars(sa.insert(OutboxMessage).values(**values).returning(OutboxMessage)).one()
+    message = OutboxMessage(**values)
     try:
         with db.session.begin_nested():
             db.session.add(message)

@@ -32,6 +32,10 @@ class Registration(CreatedAtMixin, db.Model):
         one_of("channel", CHANNELS),
         one_of("language", LANGS),
     )
+    # Not stored: (the session's seats_version, the waiting-list position) read under the lock that wrote
+    # the registration, for its answer; worth nothing once a seat has moved.
+    known_position = None
+
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(120))

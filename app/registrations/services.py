@@ -6,11 +6,13 @@ import secrets
 from datetime import timedelta
 
 import phonenumbers
+import sqlalchemy as sa
 from email_validator import EmailNotValidError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.calendar.models import Audience, Session
 from app.calendar.services import lock_session
@@ -110,15 +112,20 @@ def _count(session: Session, status: str) -> int:
         Registration.session_id == session.id, Registration.status == status)) or 0
 
 
-def _active(session: Session, email_key: str | None, phone: str | None) -> Registration | None:
-    """The active registration of this address, or else of this phone number, on the session."""
-    for column, value in ((Registration.email_key, email_key), (Registration.phone, phone)):
-        if value:
-            found = db.session.scalar(db.select(Registration).where(
-                Registration.session_id == session.id, column == value, Registration.status != "cancelled"))
-            if found is not None:
-                return found
-    return None
+def _seats(session: Session, email_key: str | None, phone: str | None) -> tuple[int | None, int | None, int, int, int]:
+    """Inside the lock, in one read: (the active registration of this address, of this phone number,
+    confirmed, waiting, the last waiting rank)."""
+    active = Registration.status != "cancelled"
+    same_email = func.max(Registration.id).filter(active, Registration.email_key == email_key) if email_key \
+        else sa.null()
+    same_phone = func.max(Registration.id).filter(active, Registration.phone == phone) if phone else sa.null()
+    found = db.session.execute(db.select(
+        same_email, same_phone,
+        func.count(Registration.id).filter(Registration.status == "confirmed"),
+        func.count(Registration.id).filter(Registration.status == "waitlisted"),
+        func.coalesce(func.max(Registration.waitlist_rank), 0),
+    ).where(Registration.session_id == session.id)).one()
+    return found[0], found[1], found[2] or 0, found[3] or 0, found[4] or 0
 
 
 def _recount(session: Session) -> None:
@@ -140,28 +147,36 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
         raise NotFound({"session": str(_l("This session does not exist."))})
     if session.status == "cancelled" or session.end_at <= now:
         raise Gone({"session": str(_l("This session is cancelled or over."))})
-    existing = _active(session, cleaned["email_key"], cleaned["phone"])
-    if existing is not None:
-        return existing, False
-    confirmed = _count(session, "confirmed")
+    same_email, same_phone, confirmed, waiting, top = _seats(session, cleaned["email_key"], cleaned["phone"])
+    if same_email or same_phone:
+        return db.session.get(Registration, same_email or same_phone), False
     capacity = effective_capacity(session)
-    registration = Registration(session=session, consent_at=now, token=secrets.token_urlsafe(32),
-                                created_at=now, updated_at=now, **cleaned)
+    values = dict(cleaned, session_id=session.id, consent_at=now, token=secrets.token_urlsafe(32), created_at=now,
+                  updated_at=now, confirmed_at=None, waitlist_rank=None)
+    audience = values.pop("audience")
+    values["audience_id"] = audience.id if audience is not None else None
+    position = None
     if confirmed < capacity:
-        registration.status, registration.confirmed_at = "confirmed", now
+        values.update(status="confirmed", confirmed_at=now)
+        confirmed += 1
     elif now >= promotion_closes_at(session):
         raise Conflict({"session": str(_l("This session is full."))})
     else:
-        top = db.session.scalar(db.select(func.max(Registration.waitlist_rank))
-                                .where(Registration.session_id == session.id))
-        registration.status, registration.waitlist_rank = "waitlisted", (top or 0) + 1
-    db.session.add(registration)
-    db.session.flush()  # the unique index refuses a second active registration, should two ever pass the lock
-    _recount(session)
+        values.update(status="waitlisted", waitlist_rank=top + 1)
+        waiting += 1
+        position = waiting  # the last in the line
+    # One INSERT … RETURNING; the unique index refuses a second active registration, should two ever pass
+    # the lock.
+    registration = db.session.scalars(sa.insert(Registration).values(**values).returning(Registration)).one()
+    set_committed_value(registration, "session", session)  # the locked session itself: nothing to load
+    # The counters, moved by this registration from what was just read under the lock (no recount).
+    session.confirmed_count, session.waitlisted_count = confirmed, waiting
+    session.seats_version += 1
     if registration.status == "confirmed":
         enqueue("confirmation", registration)
     else:
-        enqueue("waitlisted", registration, position=waitlist_position(registration))
+        registration.known_position = (session.seats_version, position)  # the answer needs no count
+        enqueue("waitlisted", registration, position=position)
     return registration, True
 
 
@@ -200,6 +215,9 @@ def find_by_token(token: str) -> Registration | None:
 def waitlist_position(registration: Registration) -> int | None:
     if registration.status != "waitlisted":
         return None
+    known = registration.known_position  # read under the lock that wrote it, while no seat has moved since
+    if known is not None and known[0] == registration.session.seats_version:
+        return known[1]
     return db.session.scalar(db.select(func.count(Registration.id)).where(
         Registration.session_id == registration.session_id, Registration.status == "waitlisted",
         Registration.waitlist_rank <= registration.waitlist_rank))

@@ -10,6 +10,7 @@ from app.database import unit_of_work
 from app.extensions import db
 from app.messages.delivery import ABANDONED, abandon, can_abandon, is_stuck, retry_now
 from app.messages.models import STATUSES, OutboxMessage
+from app.messages.services import NOTHING, render_message, subject_of
 from app.staff.blueprint import bp
 from app.staff.forms import ActionForm
 from app.staff.services import outbox as outbox_page
@@ -23,7 +24,9 @@ def outbox():
     raw_page = request.args.get("page", "1")
     page = int(raw_page) if raw_page.isascii() and raw_page.isdigit() and len(raw_page) < 6 else 1
     messages, counts, pages = outbox_page(None if bad else status, page)
-    return render_template("staff/outbox.html", messages=messages, counts=counts, pages=pages, page=min(page, pages),
+    subjects = {m.id: subject_of(m) for m in messages}  # a queued message's, rendered now
+    return render_template("staff/outbox.html", messages=messages, subjects=subjects, counts=counts, pages=pages,
+                           page=min(page, pages),
                            stuck={m.id for m in messages if is_stuck(m)}, abandoned=ABANDONED,
                            status=None if bad else status, bad_status=bad, statuses=STATUSES,
                            held=not current_app.config.get("SMTP_HOST")), 400 if bad else 200
@@ -33,7 +36,8 @@ def outbox():
 def outbox_message(message_id: int):
     require("see_outbox")
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("staff/outbox_message.html", m=message, action=ActionForm(),
+    shown = render_message(message) or NOTHING  # as it was sent, or as it would be sent now
+    return render_template("staff/outbox_message.html", m=message, shown=shown, action=ActionForm(),
                            held=not current_app.config.get("SMTP_HOST"), secret_kinds=ACCOUNT_KINDS,
                            stuck=is_stuck(message),
                            can_retry=message.status in ("queued", "failed") or is_stuck(message),
