@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-sqlite test-postgres lint bench bench-short translations extract-messages update-catalogues clean
+.PHONY: assets run test test-fast test-sqlite test-postgres lint bench bench-short translations extract-messages update-catalogues clean
 
 $(BIN)/.installed-run: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,17 @@ $(BIN)/.installed-dev: $(BIN)/.installed-run requirements-dev.txt
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The design system (GOV.UK Frontend from npm, without its brand): built into app/static/vendor/, never
+# committed. Our Sass settings (fonts, colours) in assets/design.scss; its JavaScript copied as it is.
+VENDOR := app/static/vendor
+$(VENDOR)/.built: node_modules/.installed assets/design.scss
+	mkdir -p $(VENDOR)
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+		--silence-deprecation=import assets/design.scss $(VENDOR)/design.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(VENDOR)/govuk-frontend.min.js
+	touch $@
+assets: $(VENDOR)/.built
 
 # Compiled catalogues are built, never committed.
 translations: $(BIN)/.installed-run
@@ -37,7 +48,7 @@ update-catalogues: extract-messages
 
 # BASE_URL (the address in e-mails and feeds) follows HOST and PORT unless it is set.
 run: export BASE_URL ?= http://$(HOST):$(PORT)
-run: $(BIN)/.installed-run translations
+run: $(BIN)/.installed-run translations $(VENDOR)/.built
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
@@ -45,7 +56,7 @@ run: $(BIN)/.installed-run translations
 LINTED := app tests bench migrations config.py wsgi.py
 
 # The linter first (it fails the run), then the whole suite on both engines.
-test: $(BIN)/.installed-dev node_modules/.installed translations
+test: $(BIN)/.installed-dev node_modules/.installed $(VENDOR)/.built translations
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -77,4 +88,4 @@ bench-short: $(BIN)/.installed-dev translations
 		$(BIN)/python bench/run.py --requests 300 --cached-requests 100 $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache
+	rm -rf $(VENV) node_modules .pytest_cache $(VENDOR)
