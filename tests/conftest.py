@@ -160,6 +160,12 @@ def _database(app, request):
 
 
 @pytest.fixture
+def postgres_only(database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrency is tested against PostgreSQL, with several processes")
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

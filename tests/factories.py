@@ -182,3 +182,23 @@ def person(session, name: str, email: str, language: str = "fr", **extra):
     data = dict(name=name, email=email, language=language, consent=True, **extra)
     with unit_of_work():
         return register(session.id, data)[0]
+
+
+# Days from today ---------------------------------------------------------------------------------
+
+
+def at(days: int, hour: int = 10) -> datetime:
+    """`hour` o'clock in Brussels, `days` from today."""
+    day = local_today() + timedelta(days=days)
+    return local(day.year, day.month, day.day, hour, 0)
+
+
+def session_at(act, start, fmt="face_to_face", minutes=60, **kw):
+    """A session of `act` from `start`, in the centre's first room unless online."""
+    place = venue() if fmt != "online" else None
+    return calendar.create_session(act, start, start + timedelta(minutes=minutes), fmt, venue=place,
+                                   room=place.rooms[0] if place else None, **kw)
+
+
+def monday_of(day):
+    return day - timedelta(days=day.weekday())

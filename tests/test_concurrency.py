@@ -18,12 +18,6 @@ from tests.concurrency import edit_seats_and_time, register_people
 pytestmark = [pytest.mark.slow, pytest.mark.committed]
 
 
-@pytest.fixture
-def postgres_only(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("concurrency is tested against PostgreSQL, with several processes")
-
-
 def test_registrations_racing_a_staff_edit_never_overfill_the_session(postgres_only, database_url):
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=6)
     with unit_of_work():

@@ -8,33 +8,19 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.calendar import services
 from app.calendar.models import Activity, Session
 from app.calendar.public_holidays import belgian_holidays
 from app.demo.data import load_demo
 from app.extensions import db
 from app.timeutil import BRUSSELS, local_today
 from tests import factories as f
-from tests.factories import as_role
+from tests.factories import as_role, monday_of
 from tests.test_public_pages import between
 from tests.test_translations import ensure_compiled
 
 ensure_compiled()
 
 
-def at(days: int, hour: int = 10) -> object:
-    day = local_today() + timedelta(days=days)
-    return f.local(day.year, day.month, day.day, hour, 0)
-
-
-def create(activity, start, fmt="face_to_face", minutes=60, **kw):
-    venue = f.venue() if fmt != "online" else None
-    return services.create_session(activity, start, start + timedelta(minutes=minutes), fmt, venue=venue,
-                                   room=venue.rooms[0] if venue else None, **kw)
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 # Public holidays -------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ a text search in the page's language, the filters folded on a phone."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,25 +11,14 @@ from app.calendar import services
 from app.extensions import db
 from app.timeutil import local_today, utcnow
 from tests import factories as f
+from tests.factories import at, monday_of
+from tests.factories import session_at as create
 from tests.test_public_pages import between, upcoming_part, week_part
 from tests.test_translations import ensure_compiled
 
 ensure_compiled()
 
 
-def at(days: int, hour: int = 10) -> object:
-    day = local_today() + timedelta(days=days)
-    return f.local(day.year, day.month, day.day, hour, 0)
-
-
-def create(activity, start, fmt="face_to_face", minutes=60, **kw):
-    venue = f.venue() if fmt != "online" else None
-    return services.create_session(activity, start, start + timedelta(minutes=minutes), fmt, venue=venue,
-                                   room=venue.rooms[0] if venue else None, **kw)
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 # Past sessions ---------------------------------------------------------------------------------

@@ -22,12 +22,6 @@ PROCESSES = 4
 DUPLICATES = 12
 
 
-@pytest.fixture
-def postgres_only(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("concurrency is tested against PostgreSQL, with several processes")
-
-
 def test_rush_of_simultaneous_registrations(postgres_only, database_url):
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=5)
     activity = f.activity()
