@@ -3,7 +3,7 @@ staff session page; the centre's week offered only to those who may open it."""
 from __future__ import annotations
 
 from tests import factories as f
-from tests.test_staff_support import as_role, one_session
+from tests.factories import as_role, one_session
 
 
 def test_the_staff_week_and_session_page_link_to_the_attendance_sheet(app, client):

@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.support import AXE, IN_CI, MARKS
 from tests.browser.test_partner_browser import axe_violations, log_in, readable
-from tests.test_partners_support import person, world
+from tests.factories import person, world
 from tests.test_translations import ensure_compiled
 
 pytestmark = MARKS
