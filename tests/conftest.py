@@ -166,6 +166,19 @@ def postgres_only(database_url):
 
 
 @pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server on 127.0.0.1 that the app delivers to (see tests/smtp.py)."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
+    monkeypatch.setitem(app.config, "SMTP_TLS", "none")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

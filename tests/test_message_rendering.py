@@ -23,19 +23,8 @@ from app.messages.services import enqueue, links, session_details
 from app.registrations import services
 from app.timeutil import UTC
 from tests import factories as f
-from tests.smtp import SmtpServer
 
 TEXTS = ("subject", "body_text", "body_html", "ics", "ics_method")
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    server = SmtpServer().start()
-    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-    monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
-    monkeypatch.setitem(app.config, "SMTP_TLS", "none")
-    yield server
-    server.stop()
 
 
 def rendered_in_the_request(kind, registration, *, position=None, reason="", remove_from_calendar=False,

@@ -16,16 +16,6 @@ from tests import factories as f
 from tests.smtp import SmtpServer
 
 
-@pytest.fixture
-def smtp(app, monkeypatch):
-    server = SmtpServer().start()
-    monkeypatch.setitem(app.config, "SMTP_HOST", "127.0.0.1")
-    monkeypatch.setitem(app.config, "SMTP_PORT", server.port)
-    monkeypatch.setitem(app.config, "SMTP_TLS", "none")
-    yield server
-    server.stop()
-
-
 def upcoming(capacity=2, fmt="face_to_face"):
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
     venue = f.venue() if fmt != "online" else None
