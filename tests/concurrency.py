@@ -58,3 +58,19 @@ def edit_seats_and_time(database_url: str, session_id: int, rounds: int, start_a
             except DomainError:
                 outcome["refused"] += 1
     return outcome
+
+
+def run_post_scheduler(database_url: str, settings: dict, now_iso: str, start_at: float) -> dict:
+    """One scheduler's run of the posts job at a fixed clock (`now_iso`), through the scheduler's own runner."""
+    from datetime import datetime
+    from functools import partial
+
+    from app import create_app
+    from app.posts.services import run
+    from app.scheduler import run_job
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
+                      "SESSION_LOCK_TIMEOUT_MS": 20000, **settings})
+    now = datetime.fromisoformat(now_iso)
+    time.sleep(max(0.0, start_at - time.time()))
+    return run_job(app, "publish_posts", partial(run, now))
