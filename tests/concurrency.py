@@ -60,8 +60,9 @@ def edit_seats_and_time(database_url: str, session_id: int, rounds: int, start_a
     return outcome
 
 
-def run_post_scheduler(database_url: str, settings: dict, now_iso: str, start_at: float) -> dict:
-    """One scheduler's run of the posts job at a fixed clock (`now_iso`), through the scheduler's own runner."""
+def run_post_scheduler(database_url: str, settings: dict, clock: list[str], start_at: float) -> list:
+    """One scheduler running the posts job at each moment of a fixed clock (`clock`, ISO 8601), through the
+    scheduler's own runner; what each run answered."""
     from datetime import datetime
     from functools import partial
 
@@ -71,6 +72,5 @@ def run_post_scheduler(database_url: str, settings: dict, now_iso: str, start_at
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
                       "SESSION_LOCK_TIMEOUT_MS": 20000, **settings})
-    now = datetime.fromisoformat(now_iso)
     time.sleep(max(0.0, start_at - time.time()))
-    return run_job(app, "publish_posts", partial(run, now))
+    return [run_job(app, "publish_posts", partial(run, datetime.fromisoformat(now))) for now in clock]
