@@ -114,6 +114,11 @@ def last_moment(kind: str, day: date) -> datetime:
     return local_to_utc(local_day + timedelta(days=1), time(0))
 
 
+def period_start(kind: str, day: date) -> date:
+    """The first day a post of ``kind`` for ``day`` covers."""
+    return monday_of(day) if kind == "week" else day
+
+
 def post_day(kind: str, day: date) -> date:
     """The date a post of ``kind`` is kept under: the Monday of a week's post."""
     return monday_of(day) if kind == "week" else day
