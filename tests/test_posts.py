@@ -292,3 +292,22 @@ def test_posts_week_at_is_read(value, expected):
 def test_a_wrong_setting_says_what_is_expected():
     with pytest.raises(ValueError, match="POSTS_DAY_AT"):
         services.day_at({"POSTS_DAY_AT": "25:00"})
+
+
+def test_a_scheduler_that_lost_its_lease_changes_nothing_and_the_post_goes_once(networks, week, graph_server):
+    services.run(at(MONDAY, 7))
+    stale = services.claim_next("facebook", at(MONDAY, 8))
+    post = db.session.get(Post, stale.id)
+    assert post.state == "publishing"
+    post.lease_until = post.lease_until - timedelta(hours=1)  # its scheduler died after the network took it
+    db.session.flush()
+    network = services.network_for("facebook", networks)
+    network.publish(services.compose(post.kind, post.day, "facebook", post.language, since=at(MONDAY, 8)).text,
+                    post.link)
+    services.run(at(MONDAY, 8))
+    db.session.expire_all()
+    assert post.state == "published" and post.network_post_id is None  # the network's duplicate answer
+    assert not services._mark(stale, state="failed", last_error="late")  # the fencing token is gone
+    db.session.expire_all()
+    assert post.state == "published"
+    assert len(graph_server.posts) == 2  # French and Dutch, once each

@@ -176,14 +176,19 @@ def queue_upcoming(now: datetime | None = None) -> int:
 def expire(now: datetime | None = None) -> int:
     """Posts still waiting after their day: failed (too late), or skipped where the network has no credentials."""
     now = now or utcnow()
+    late = [post_id for post_id, kind, day in db.session.execute(
+        db.select(Post.id, Post.kind, Post.day).where(Post.state.in_(WAITING), Post.day <= to_local(now).date()))
+        if last_moment(kind, day) <= now]
     count = 0
-    with unit_of_work():
-        for post in lock_rows(db.select(Post).where(Post.state.in_(WAITING)).order_by(Post.id)):
-            if last_moment(post.kind, post.day) <= now:
-                configured = is_configured(post.network, current_app.config)
-                post.state = "failed" if configured else "skipped"
-                post.last_error = TOO_LATE if configured else NOT_CONFIGURED
-                count += 1
+    for post_id in late:
+        with unit_of_work():
+            post = lock_row(Post, post_id)
+            if post is None or post.state not in WAITING:
+                continue  # published or changed meanwhile
+            configured = is_configured(post.network, current_app.config)
+            post.state = "failed" if configured else "skipped"
+            post.last_error = TOO_LATE if configured else NOT_CONFIGURED
+            count += 1
     return count
 
 
@@ -412,11 +417,18 @@ def publish_now(kind: str, day: date, now: datetime | None = None) -> tuple[list
 # Staff ---------------------------------------------------------------------------------------------
 
 
-def preview_text(post: Post, now: datetime | None = None) -> str:
-    """The text as it will go: an edited post's own, else written again from the calendar now."""
+def preview_text(post: Post, now: datetime | None = None, sessions: dict | None = None) -> str:
+    """The text as it will go: an edited post's own, else written again from the calendar now. ``sessions``:
+    a cache of the sessions read for each kind and day, shared by the posts of one page."""
     if post.edited or post.state not in WAITING:
         return post.text
-    composed = compose(post.kind, post.day, post.network, post.language, since=now)
+    now = now or utcnow()
+    key = (post.kind, post.day)
+    if sessions is None:
+        sessions = {}
+    if key not in sessions:
+        sessions[key] = sessions_for(post.kind, post.day, since=now)
+    composed = compose(post.kind, post.day, post.network, post.language, sessions=sessions[key])
     return composed.text if composed is not None else post.text
 
 

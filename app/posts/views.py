@@ -30,7 +30,8 @@ def _networks() -> list[dict]:
 def index():
     require("publish_posts")
     waiting = services.waiting_posts()
-    previews = {p.id: services.preview_text(p) for p in waiting}
+    read: dict = {}  # the sessions of each kind and day, read once for the page
+    previews = {p.id: services.preview_text(p, sessions=read) for p in waiting}
     return render_template("posts/index.html", waiting=waiting, previews=previews, history=services.history(),
                            networks=_networks(), action=PostActionForm(), labels=LABELS,
                            due=services.local_due, skipped_by_staff=services.SKIPPED_BY_STAFF,
