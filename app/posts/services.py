@@ -157,8 +157,10 @@ def queue_posts(kind: str, day: date, now: datetime | None = None) -> list[Post]
             try:
                 with db.session.begin_nested():  # another scheduler may queue it at the same moment
                     db.session.add(post)
-            except IntegrityError:
-                continue
+            except IntegrityError:  # it did: theirs is the one
+                post = db.session.scalar(db.select(Post).filter_by(kind=kind, day=day, network=network, language=lang))
+                if post is None:
+                    continue
             existing[(network, lang)] = post
     return sorted(existing.values(), key=lambda p: (NETWORKS.index(p.network), LANGUAGES.index(p.language)))
 
