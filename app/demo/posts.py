@@ -26,8 +26,8 @@ def _day_with_sessions(first: date, step: int) -> date | None:
     return None
 
 
-def _add(kind: str, day: date, network: str, lang: str, state: str, *, error: str = "", attempts: int = 1,
-         published: bool = True, next_in: timedelta | None = None, number: int = 0) -> Post | None:
+def _add(kind: str, day: date, network: str, lang: str, state: str, *, error: str = "", problem: str = "",
+         attempts: int = 1, published: bool = True, next_in: timedelta | None = None, number: int = 0) -> Post | None:
     if db.session.scalar(db.select(Post.id).filter_by(kind=kind, day=day, network=network, language=lang)):
         return None
     composed = compose(kind, day, network, lang, since=local_to_utc(services.period_start(kind, day), time(0)))
@@ -36,7 +36,7 @@ def _add(kind: str, day: date, network: str, lang: str, state: str, *, error: st
     when = services.due_at(kind, day)
     post = Post(kind=kind, day=day, network=network, language=lang, text=composed.text, link=composed.link,
                 state=state, scheduled_at=when, next_attempt_at=when + (next_in or timedelta()), attempts=attempts,
-                last_error=error)
+                last_error=error, problem=problem)
     if state == "published" and published:
         if network == "facebook":
             post.network_post_id = f"{PAGE_ID}_{880000000000 + number}"
@@ -58,21 +58,24 @@ def load_demo_posts(today: date, now: datetime | None = None) -> str:
     for i, (network, lang) in enumerate((n, lang) for n in NETWORKS for lang in LANGUAGES):
         if (network, lang) == ("linkedin", "nl"):
             added.append(_add("week", last_week, network, lang, "published", published=False, number=i,
+                              problem="duplicate",
                               error=f"{services.DUPLICATE_NOTE}: LinkedIn already has this post (422 DUPLICATE_POST)"))
         else:
             added.append(_add("week", last_week, network, lang, "published", number=i))
     past = _day_with_sessions(today - timedelta(days=2), -1)
     if past is not None:
         added += [
-            _add("day", past, "facebook", "fr", "failed", attempts=1,
+            _add("day", past, "facebook", "fr", "failed", attempts=1, problem="refused",
                  error="Facebook refused the post (code 100: (#100) Invalid parameter)"),
-            _add("day", past, "facebook", "nl", "skipped", attempts=0, error=services.SKIPPED_BY_STAFF),
-            _add("day", past, "linkedin", "fr", "failed", attempts=3, error=services.TOO_LATE),
+            _add("day", past, "facebook", "nl", "skipped", attempts=0, error=services.SKIPPED_BY_STAFF,
+                 problem="skipped_by_staff"),
+            _add("day", past, "linkedin", "fr", "failed", attempts=3, error=services.TOO_LATE, problem="too_late"),
             _add("day", past, "linkedin", "nl", "published", number=10),
         ]
     soon = _day_with_sessions(today, 1)
     if soon is not None:
         added.append(_add("day", soon, "facebook", "fr", "retrying", attempts=2, next_in=timedelta(minutes=4),
+                          problem="rate_limited",
                           error="Facebook rate limit reached (code 613: Calls to this api have exceeded "
                                 "the rate limit)"))
     db.session.flush()

@@ -20,6 +20,10 @@ LANGUAGES = ("fr", "nl")
 STATES = ("queued", "publishing", "retrying", "published", "failed", "skipped")
 WAITING = ("queued", "retrying")
 DONE = ("published", "failed", "skipped")
+# Why a post is waiting, failed, was skipped or counts as published without an id (shown translated; the
+# network's own words are in last_error).
+PROBLEMS = ("", "rate_limited", "duplicate", "bad_token", "unavailable", "refused", "too_late", "no_session",
+            "not_configured", "skipped_by_staff")
 
 
 class Post(TimestampsMixin, db.Model):
@@ -30,6 +34,7 @@ class Post(TimestampsMixin, db.Model):
         one_of("network", NETWORKS),
         one_of("language", LANGUAGES),
         one_of("state", STATES),
+        one_of("problem", PROBLEMS),
         sa.Index("ix_post_due", "state", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +51,7 @@ class Post(TimestampsMixin, db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
+    problem: Mapped[str] = mapped_column(sa.String(20), default="")
     network_post_id: Mapped[str | None] = mapped_column(sa.String(120))
     url: Mapped[str | None] = mapped_column(sa.String(300))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -153,7 +153,8 @@ def queue_posts(kind: str, day: date, now: datetime | None = None) -> list[Post]
             if composed is None:
                 break
             post = Post(kind=kind, day=day, network=network, language=lang, text=composed.text, link=composed.link,
-                        state="queued", scheduled_at=when, next_attempt_at=when, attempts=0, last_error="")
+                        state="queued", scheduled_at=when, next_attempt_at=when, attempts=0, last_error="",
+                        problem="")
             try:
                 with db.session.begin_nested():  # another scheduler may queue it at the same moment
                     db.session.add(post)
@@ -190,6 +191,7 @@ def expire(now: datetime | None = None) -> int:
             configured = is_configured(post.network, current_app.config)
             post.state = "failed" if configured else "skipped"
             post.last_error = TOO_LATE if configured else NOT_CONFIGURED
+            post.problem = "too_late" if configured else "not_configured"
             count += 1
     return count
 
@@ -336,7 +338,7 @@ def _publish_one(claim: Claim, client, now: datetime) -> str:
             else:
                 text, link = composed.text, composed.link
     if text is None:
-        return "skipped" if _mark(claim, state="skipped", last_error=NO_SESSION_LEFT) else "lost"
+        return "skipped" if _mark(claim, state="skipped", last_error=NO_SESSION_LEFT, problem="no_session") else "lost"
     if not _mark_text(claim, text, link):
         return "lost"
     if utcnow() >= claim.until - timedelta(seconds=5):
@@ -346,23 +348,24 @@ def _publish_one(claim: Claim, client, now: datetime) -> str:
         published = client.publish(text, link)
     except DuplicatePost as exc:
         note = f"{DUPLICATE_NOTE}: {exc.reason}"[:500]
-        done = _mark(claim, state="published", published_at=utcnow(), last_error=note)
+        done = _mark(claim, state="published", published_at=utcnow(), last_error=note, problem="duplicate")
         return "published" if done else "lost"
     except BadToken as exc:
         with unit_of_work():
             block(claim.network, exc.reason)
-        done = _mark(claim, state="queued", attempts=claim.attempts - 1, last_error=exc.reason[:500])
+        done = _mark(claim, state="queued", attempts=claim.attempts - 1, last_error=exc.reason[:500],
+                     problem="bad_token")
         return "stopped" if done else "lost"
     except RateLimited as exc:
         return _later(claim, exc, now, exc.retry_after, whole_network=True)
     except PostFailed as exc:
         if exc.temporary:
             return _later(claim, exc, now, None)
-        return "failed" if _mark(claim, state="failed", last_error=exc.reason[:500]) else "lost"
+        return "failed" if _mark(claim, state="failed", last_error=exc.reason[:500], problem="refused") else "lost"
     except SocialError as exc:  # pragma: no cover - every kind is handled above
-        return "failed" if _mark(claim, state="failed", last_error=exc.reason[:500]) else "lost"
+        return "failed" if _mark(claim, state="failed", last_error=exc.reason[:500], problem="refused") else "lost"
     done = _mark(claim, state="published", network_post_id=published.post_id, url=published.url,
-                 published_at=utcnow(), last_error="")
+                 published_at=utcnow(), last_error="", problem="")
     if not done:
         log.warning("posts: post %s was published but its lease had been taken over", claim.id)
     return "published" if done else "lost"
@@ -379,10 +382,11 @@ def _mark_text(claim: Claim, text: str, link: str) -> bool:
 def _later(claim: Claim, exc: SocialError, now: datetime, hint: float | None, whole_network: bool = False) -> str:
     """Try again after a growing delay, or the network's hint when longer. A rate limit holds the network's
     other waiting posts as long (it is the page's limit, not the post's)."""
+    problem = "rate_limited" if whole_network else "unavailable"
     if claim.attempts >= MAX_ATTEMPTS:
-        return "failed" if _mark(claim, state="failed", last_error=exc.reason[:500]) else "lost"
+        return "failed" if _mark(claim, state="failed", last_error=exc.reason[:500], problem=problem) else "lost"
     delay = max(backoff(claim.attempts), timedelta(seconds=hint or 0))
-    done = _mark(claim, state="retrying", next_attempt_at=now + delay, last_error=exc.reason[:500])
+    done = _mark(claim, state="retrying", next_attempt_at=now + delay, last_error=exc.reason[:500], problem=problem)
     if done and whole_network:
         with unit_of_work():
             db.session.execute(
@@ -457,7 +461,7 @@ def edit(post_id: int, text: str, user=None) -> Post:
 def skip(post_id: int) -> Post | None:
     post = lock_row(Post, post_id)
     if post is not None and post.state in WAITING:
-        post.state, post.last_error = "skipped", SKIPPED_BY_STAFF
+        post.state, post.last_error, post.problem = "skipped", SKIPPED_BY_STAFF, "skipped_by_staff"
         db.session.flush()
     return post
 

@@ -34,7 +34,7 @@ def index():
     previews = {p.id: services.preview_text(p, sessions=read) for p in waiting}
     return render_template("posts/index.html", waiting=waiting, previews=previews, history=services.history(),
                            networks=_networks(), action=PostActionForm(), labels=LABELS,
-                           due=services.local_due, skipped_by_staff=services.SKIPPED_BY_STAFF,
+                           due=services.local_due,
                            lengths={p.id: length_of(p.network, previews[p.id]) for p in waiting},
                            limits=MAX_LENGTHS, format_day=format_date)
 

@@ -32,11 +32,13 @@ def w(app, monkeypatch, social_config):
     with unit_of_work():
         posts = services.queue_posts("day", day, found["sess_a"].start_at - timedelta(days=2))
         posts[0].state, posts[0].last_error = "retrying", "Facebook rate limit reached (code 613)"
+        posts[0].problem = "rate_limited"
         history = services.queue_posts("week", day, found["sess_a"].start_at - timedelta(days=2))
         history[0].state, history[0].network_post_id = "published", "104512345678901_880001"
         history[0].url = "https://www.facebook.com/104512345678901/posts/880001"
-        history[1].state, history[1].last_error = "failed", "Facebook refused the post (code 100: Invalid parameter)"
-        history[2].state, history[2].last_error = "skipped", services.SKIPPED_BY_STAFF
+        history[1].state, history[1].problem = "failed", "refused"
+        history[1].last_error = "Facebook refused the post (code 100: Invalid parameter)"
+        history[2].state, history[2].problem = "skipped", "skipped_by_staff"
     found["post"] = posts[1]
     return found
 
