@@ -97,6 +97,12 @@ class Config:
     LINKEDIN_VERSION = _env("LINKEDIN_VERSION", _default_linkedin_version())
     LINKEDIN_ORGANIZATION_ID = _env("LINKEDIN_ORGANIZATION_ID")
     LINKEDIN_TOKEN = _env("LINKEDIN_TOKEN")
+    # Posts of the week's programme and of the day's workshops (Brussels time): "monday 08:00", "07:30".
+    POSTS_WEEK_AT = _env("POSTS_WEEK_AT", "monday 08:00")
+    POSTS_DAY_AT = _env("POSTS_DAY_AT", "07:30")
+    POSTS_HTTP_TIMEOUT = float(_env("POSTS_HTTP_TIMEOUT", "10"))
+    # How long a scheduler holds a post it is publishing (at least three time-outs).
+    POSTS_LEASE_SECONDS = float(_env("POSTS_LEASE_SECONDS", "120"))
 
     # Cookies: secure when the public address is https; the staff's login lasts a working day.
     SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = (BASE_URL or "").startswith("https://")
@@ -126,6 +132,7 @@ class Config:
     SCHEDULER_REMINDER_SECONDS = int(_env("SCHEDULER_REMINDER_SECONDS", "300"))
     SCHEDULER_SURVEY_SECONDS = int(_env("SCHEDULER_SURVEY_SECONDS", "900"))
     SCHEDULER_WAITLIST_SECONDS = int(_env("SCHEDULER_WAITLIST_SECONDS", "300"))
+    SCHEDULER_POSTS_SECONDS = int(_env("SCHEDULER_POSTS_SECONDS", "60"))
 
     # Password hashing (argon2id): its cost
     ARGON2_TIME_COST = int(_env("ARGON2_TIME_COST", "3"))

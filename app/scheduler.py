@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from app.extensions import db
 from app.messages import jobs
 from app.messages.delivery import deliver_due
+from app.posts.services import run as publish_posts
 from app.timeutil import UTC
 from app.videorooms.services import sync_due as sync_rooms
 
@@ -27,6 +28,7 @@ JOBS = (
     ("send_due_reminders", jobs.send_due_reminders, "SCHEDULER_REMINDER_SECONDS", 300),
     ("send_due_surveys", jobs.send_due_surveys, "SCHEDULER_SURVEY_SECONDS", 900),
     ("sync_rooms", sync_rooms, "SCHEDULER_ROOMS_SECONDS", 30),
+    ("publish_posts", publish_posts, "SCHEDULER_POSTS_SECONDS", 60),
     ("deliver_outbox", deliver_due, "SCHEDULER_DELIVERY_SECONDS", 30),
 )
 
@@ -50,7 +52,7 @@ def run_job(app: Flask, name: str, function) -> object:
 @click.option("--once", is_flag=True, help="Run every due job once, then exit.")
 @with_appcontext
 def scheduler_command(once: bool) -> None:
-    """Run the jobs: deliver the outbox, send due reminders and surveys, close waiting lists."""
+    """Run the jobs: deliver the outbox, send due reminders and surveys, close waiting lists, publish posts."""
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if once:

@@ -58,3 +58,19 @@ def edit_seats_and_time(database_url: str, session_id: int, rounds: int, start_a
             except DomainError:
                 outcome["refused"] += 1
     return outcome
+
+
+def run_post_scheduler(database_url: str, settings: dict, clock: list[str], start_at: float) -> list:
+    """One scheduler running the posts job at each moment of a fixed clock (`clock`, ISO 8601), through the
+    scheduler's own runner; what each run answered."""
+    from datetime import datetime
+    from functools import partial
+
+    from app import create_app
+    from app.posts.services import run
+    from app.scheduler import run_job
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
+                      "SESSION_LOCK_TIMEOUT_MS": 20000, **settings})
+    time.sleep(max(0.0, start_at - time.time()))
+    return [run_job(app, "publish_posts", partial(run, datetime.fromisoformat(now))) for now in clock]

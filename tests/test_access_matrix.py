@@ -29,7 +29,7 @@ from app.timeutil import local_today
 from tests import factories as f
 from tests.test_accounts_helpers import PASSWORD, log_in
 
-BLUEPRINTS = ("staff", "partners", "attendance", "accounts", "closures")
+BLUEPRINTS = ("staff", "partners", "attendance", "accounts", "closures", "posts")
 PUBLIC = "public"  # pages anyone may open: logging in, a lost password
 ROLES = ("anonymous", "admin", "coordinator", "counsellor", "partner_a", "partner_b")
 # Distinctive people registered for each partner's session: grepped for in every answer.
@@ -95,6 +95,8 @@ CASES: list[Case] = [
     *one("staff.outbox", "GET", "see_outbox"),
     *each("staff.outbox_message", "GET", "see_outbox", lambda s, w: {"message_id": s.message[w].id}),
     *one("closures.index", "GET", "plan"),
+    *one("posts.index", "GET", "publish_posts"),
+    *one("posts.edit", "GET", "publish_posts", lambda s, w: {"post_id": 999999}, strict=False),
     *one("closures.new", "GET", "plan"),
     *one("closures.change", "GET", "plan", lambda s, w: {"closure_id": s.closure.id}),
     *one("closures.new_cap", "GET", "plan"),
@@ -134,6 +136,10 @@ CASES: list[Case] = [
     *one("staff.session_new", "POST", "plan", data=lambda s, w: {}, strict=False),
     *each("staff.session_edit", "POST", "plan", _session, lambda s, w: {}, strict=False),
     *one("closures.new", "POST", "plan", data=lambda s, w: {}, strict=False),
+    *one("posts.edit", "POST", "publish_posts", lambda s, w: {"post_id": 999999}, lambda s, w: {}, strict=False),
+    *one("posts.publish", "POST", "publish_posts", lambda s, w: {"post_id": 999999}, lambda s, w: {}, strict=False),
+    *one("posts.skip", "POST", "publish_posts", lambda s, w: {"post_id": 999999}, lambda s, w: {}, strict=False),
+    *one("posts.resume", "POST", "publish_posts", lambda s, w: {"network": "facebook"}, lambda s, w: {}),
     *one("closures.change", "POST", "plan", lambda s, w: {"closure_id": s.closure.id}, lambda s, w: {}, strict=False),
     *one("closures.new_cap", "POST", "plan", data=lambda s, w: {}, strict=False),
     *one("accounts.users", "POST", "manage_users", data=lambda s, w: {}, strict=False),

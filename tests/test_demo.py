@@ -145,3 +145,16 @@ def test_every_session_lies_at_the_local_time_its_series_says():
             local_end = session.end_at.astimezone(BRUSSELS)
             assert (local_end.replace(tzinfo=None) - local_start.replace(tzinfo=None)) == timedelta(
                 minutes=series.duration_minutes)
+
+
+def test_the_demo_holds_posts_in_each_state_and_a_second_run_adds_none():
+    from app.posts.models import Post
+
+    load_demo()
+    states = [p.state for p in db.session.scalars(sa.select(Post))]
+    assert {"published", "retrying", "failed", "skipped", "queued"} <= set(states)
+    published = db.session.scalars(sa.select(Post).where(Post.state == "published")).all()
+    assert any(p.url and p.network_post_id for p in published) and any(p.network_post_id is None for p in published)
+    assert all(p.text.endswith(p.link) for p in published)
+    load_demo()
+    assert sorted(p.state for p in db.session.scalars(sa.select(Post))) == sorted(states)

@@ -23,6 +23,7 @@ RULES: dict[str, frozenset[str]] = {
     "propose_session": frozenset({"partner"}),
     "review_proposals": frozenset({"admin", "coordinator"}),
     "see_outbox": frozenset({"admin", "coordinator"}),
+    "publish_posts": frozenset({"admin", "coordinator"}),      # the posts to Facebook and LinkedIn
     "manage_users": frozenset({"admin"}),
     "set_room_provider": frozenset({"admin", "coordinator", "partner"}),
 }

@@ -34,6 +34,8 @@ class Kind(StrEnum):
     PASSWORD_RESET = "password_reset"
     # To the partner user who proposed a session.
     PROPOSAL = "proposal"
+    # To the coordinators and admins: a social network refused its token, posts wait.
+    POSTS_BLOCKED = "posts_blocked"
 
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)

@@ -4,6 +4,8 @@ Fixtures are in ``tests.fakes.fixtures``; a test module imports the ones it uses
 """
 from .base import FakeServer, Logged
 from .google import FakeGoogle
+from .graph import FakeGraph
+from .linkedin import FakeLinkedIn
 from .whereby import FakeWhereby
 
-__all__ = ["FakeGoogle", "FakeServer", "FakeWhereby", "Logged"]
+__all__ = ["FakeGoogle", "FakeGraph", "FakeLinkedIn", "FakeServer", "FakeWhereby", "Logged"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from .google import FakeGoogle
+from .graph import FakeGraph
+from .linkedin import FakeLinkedIn
 from .whereby import FakeWhereby
 
 TEST_TIMEOUT = 0.3
@@ -41,4 +43,31 @@ def rooms_config(whereby_server, google_server):
         "GOOGLE_CLIENT_SECRET": google_server.client_secret,
         "GOOGLE_REFRESH_TOKEN": google_server.refresh_token,
         "GOOGLE_CALENDAR_ID": "primary",
+    }
+
+
+@pytest.fixture
+def graph_server():
+    with FakeGraph() as server:
+        yield server
+
+
+@pytest.fixture
+def linkedin_server():
+    with FakeLinkedIn() as server:
+        yield server
+
+
+@pytest.fixture
+def social_config(graph_server, linkedin_server):
+    """The settings (by their environment names) pointing both networks at the fakes."""
+    return {
+        "POSTS_HTTP_TIMEOUT": 2,
+        "FACEBOOK_GRAPH_URL": graph_server.url,
+        "FACEBOOK_PAGE_ID": graph_server.page_id,
+        "FACEBOOK_PAGE_TOKEN": graph_server.token,
+        "LINKEDIN_API_URL": linkedin_server.url,
+        "LINKEDIN_VERSION": "202611",
+        "LINKEDIN_ORGANIZATION_ID": linkedin_server.organization_id,
+        "LINKEDIN_TOKEN": linkedin_server.token,
     }
