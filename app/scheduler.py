@@ -17,6 +17,7 @@ from app.extensions import db
 from app.messages import jobs
 from app.messages.delivery import deliver_due
 from app.timeutil import UTC
+from app.videorooms.hosts import send_host_links
 from app.videorooms.services import sync_due as sync_rooms
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ JOBS = (
     ("send_due_reminders", jobs.send_due_reminders, "SCHEDULER_REMINDER_SECONDS", 300),
     ("send_due_surveys", jobs.send_due_surveys, "SCHEDULER_SURVEY_SECONDS", 900),
     ("sync_rooms", sync_rooms, "SCHEDULER_ROOMS_SECONDS", 30),
+    ("send_host_links", send_host_links, "SCHEDULER_HOST_LINKS_SECONDS", 300),
     ("deliver_outbox", deliver_due, "SCHEDULER_DELIVERY_SECONDS", 30),
 )
 
