@@ -3,6 +3,7 @@ late, what a change changed, a closure's reason, no calendar for the waiting lis
 shown (never a link to the hosts' page), nothing about an entrance for online sessions."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -182,10 +183,19 @@ def test_the_check_in_code_is_shown_at_the_entrance_never_opened_as_a_link(smtp)
     assert not [part for part in message.walk() if part.get_content_type() == "image/png"]
 
 
-@pytest.mark.parametrize("lang", ["fr", "nl"])
-def test_new_texts_read_in_the_persons_language(smtp, lang):
+@pytest.mark.parametrize("lang, words", [
+    ("fr", ["Vous pouvez venir sur place ou participer en ligne", "Date et heure, avant\u00a0:",
+            "Date et heure, désormais\u00a0:"]),
+    ("nl", ["U kunt ter plaatse komen of online deelnemen", "Datum en uur, voorheen:", "Datum en uur, nu:"]),
+])
+def test_the_new_words_read_in_the_persons_language(smtp, lang, words):
     session = session_in(timedelta(days=3), fmt="hybrid", slug=f"lang-{lang}")
     register(session, 1, lang=lang)
+    later = session.start_at + timedelta(hours=3)
+    calendar.reschedule_session(session, later, later + timedelta(hours=2))
     deliver_due()
-    text, _, _ = bodies(smtp, "p1@example.be")
-    assert "reminder" not in text and "entrance" not in text and "QR code at" not in text
+    text = "".join(m.get_body(("plain",)).get_content() for m in smtp.recorder.to("p1@example.be"))
+    for phrase in words:
+        assert phrase in text
+    if lang == "fr":  # a non-breaking space before the high punctuation of every French sentence
+        assert not re.search(r"[^\u00a0\u202f][:;?!](?=\s)", text)
