@@ -18,6 +18,7 @@ from app.messages import jobs
 from app.messages.delivery import deliver_due
 from app.posts.services import run as publish_posts
 from app.timeutil import UTC
+from app.videorooms.hosts import send_host_links
 from app.videorooms.services import sync_due as sync_rooms
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ JOBS = (
     ("send_due_surveys", jobs.send_due_surveys, "SCHEDULER_SURVEY_SECONDS", 900),
     ("sync_rooms", sync_rooms, "SCHEDULER_ROOMS_SECONDS", 30),
     ("publish_posts", publish_posts, "SCHEDULER_POSTS_SECONDS", 60),
+    ("send_host_links", send_host_links, "SCHEDULER_HOST_LINKS_SECONDS", 300),
     ("deliver_outbox", deliver_due, "SCHEDULER_DELIVERY_SECONDS", 30),
 )
 

@@ -33,12 +33,15 @@ def rendered_in_the_request(kind, registration, *, position=None, reason="", rem
     kind = Kind(kind)
     lang = registration.language
     with force_locale(lang):
-        details = session_details(registration.session, lang)
         online = registration.session.format in ONLINE_FORMATS and registration.status == "confirmed"
+        join = online and kind in (Kind.REMINDER, Kind.CHANGE, Kind.PROMOTION)
+        details = session_details(registration.session, lang, join_below=None if kind in (
+            Kind.CANCELLATION, Kind.UNREGISTERED, Kind.FULL, Kind.SURVEY) else join)
         context = dict(registration=registration, details=details, links=links(registration),
-                       paragraphs=content.paragraphs(kind, position=position, reason=reason),
-                       checkin=checkin_for_message(kind, registration),
-                       join=online and kind in (Kind.REMINDER, Kind.CHANGE, Kind.PROMOTION))
+                       paragraphs=content.paragraphs(kind, position=position, reason=reason, listed=False),
+                       checkin=checkin_for_message(kind, registration) if registration.session.format != "online"
+                       else None, confirmed=registration.status == "confirmed",
+                       join=join)
         method = {Kind.CONFIRMATION: "REQUEST", Kind.PROMOTION: "REQUEST", Kind.CHANGE: "REQUEST",
                   Kind.CANCELLATION: "CANCEL", Kind.UNREGISTERED: "CANCEL" if remove_from_calendar else None}.get(kind)
         if method == "REQUEST" and registration.status != "confirmed":

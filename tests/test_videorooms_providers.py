@@ -6,7 +6,7 @@ import pytest
 
 from app.calendar import services as calendar
 from app.extensions import db
-from app.timeutil import UTC
+from app.timeutil import BRUSSELS, UTC
 from app.videorooms.services import room_of, sync_due
 from tests import factories as f
 from tests.fakes.fixtures import google_server, rooms_config, whereby_server  # noqa: F401
@@ -125,8 +125,12 @@ def test_partner_hosts_get_the_host_link_once(configured, whereby_server):  # no
                 partner=session.activity.organiser)
     db.session.add(host)
     db.session.commit()
+    from app.videorooms.hosts import send_host_links
+
     sync_due()
     sync_due(now=later(datetime.now(UTC)))
+    noon = datetime.now(UTC).astimezone(BRUSSELS).replace(hour=12, minute=0)
+    assert send_host_links(noon) == 1 and send_host_links(noon) == 0
     (message,) = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "host_link"))
     assert message.to_email == "host@partner.be" and room_of(session).host_url in message.body_text
 

@@ -33,6 +33,11 @@ def qr_png(text: str) -> tuple[bytes, int]:
     return out.getvalue(), code.symbol_size(scale=SCALE, border=BORDER)[0]
 
 
+def qr_svg(text: str, title: str) -> str:
+    """The QR code of `text` as an inline SVG element (a page shows it without loading anything)."""
+    return qr_code(text).svg_inline(scale=SCALE, border=BORDER, title=title, svgclass="checkin-qr")
+
+
 def qr_data_uri(text: str) -> tuple[str, int]:
     png, size = qr_png(text)
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii"), size

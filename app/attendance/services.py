@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError
+from flask_babel import format_date, format_time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -15,9 +16,10 @@ from app.attendance.models import ATTENDANCE_STATUSES, Attendance
 from app.calendar.models import Audience, Session
 from app.errors import Conflict, NotFound, ValidationError
 from app.extensions import db
+from app.i18n import current_lang
 from app.messages.addresses import LOCAL_PART_NOT_DELIVERABLE, LocalPartNotDeliverable, check_address
 from app.registrations.models import Registration
-from app.timeutil import utcnow
+from app.timeutil import to_local, utcnow
 from app.validation import clean_text, is_code, name_error, normalise_email
 from app.videorooms.models import JoinEvent
 
@@ -143,13 +145,24 @@ def check_in(registration: Registration, user, sheet_session_id: int | None = No
 def checkin_problem(registration: Registration, sheet_session_id: int | None = None) -> str | None:
     """Why this check-in cannot be taken, in words for the host; None when it can."""
     if sheet_session_id is not None and sheet_session_id != registration.session_id:
-        return str(_l("This QR code is for another session: "
-                      "this person is not registered for the session of your sheet."))
+        other = registration.session
+        return str(_l("This QR code is for another session: %(title)s, %(day)s at %(time)s. "
+                      "This person is not registered for the session of your sheet.",
+                      title=other.activity.localized("title", current_lang()),
+                      day=format_date(to_local(other.start_at), "EEEE d MMMM"),
+                      time=format_time(to_local(other.start_at), "HH:mm")))
     if registration.status == "cancelled":
         return str(_l("This registration is cancelled: the person cannot be checked in with it."))
     if registration.session.status == "cancelled":
         return str(_l("This session is cancelled."))
     return None
+
+
+def already_present(registration: Registration) -> Attendance | None:
+    """The mark of a registered person already present (a second scan says so instead of marking again)."""
+    row = db.session.scalar(db.select(Attendance).where(Attendance.session_id == registration.session_id,
+                                                        Attendance.registration_id == registration.id))
+    return row if row is not None and row.status == "present" else None
 
 
 def record_join(registration: Registration) -> Attendance | None:

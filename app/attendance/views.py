@@ -99,8 +99,11 @@ def checkin(token: str):
     """Opening the link shows the person; only the button marks them present."""
     registration, sheet_session, problem = _checkin_target(token)
     done, status = None, 200
+    already = None if problem else services.already_present(registration)
     if problem:
         status = 409
+    elif already is not None:  # scanned again: nothing to do, and the host is told so
+        pass
     elif request.method == "POST":
         try:
             with unit_of_work():
@@ -109,6 +112,6 @@ def checkin(token: str):
             problem, status = next(iter(exc.errors.values())), exc.status
     same = sheet_session.id == registration.session_id
     return render_template("attendance/checkin.html", r=registration if same else None, s=sheet_session,
-                           token=token, problem=problem, done=done,
+                           token=token, problem=problem, done=done, already=already,
                            sheet_param=request.values.get("session") if _int(request.values.get("session")) else None,
                            title=_("Check-in")), status

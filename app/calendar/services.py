@@ -104,11 +104,17 @@ def _touch(session: Session, significant: bool) -> None:
         session.revision += 1
 
 
-def _announce(session: Session, changes: set[str]) -> None:
-    """Flush the change, then let registrations and messages add theirs to this transaction."""
+def _announce(session: Session, changes: set[str], before: dict | None = None) -> None:
+    """Flush the change, then let registrations and messages add theirs to this transaction; `before`:
+    the time, format and place the session had (what a change message tells as "was")."""
     if changes:
         db.session.flush()
-        session_changed.send(session, changes=changes)
+        session_changed.send(session, changes=changes, before=before or {})
+
+
+def _before(session: Session) -> dict:
+    return dict(start_at=session.start_at, end_at=session.end_at, format=session.format,
+                venue_id=session.venue_id, room_id=session.room_id)
 
 
 def create_session(
@@ -156,10 +162,11 @@ def reschedule_session(session: Session, start: datetime, end: datetime) -> Sess
         check_room_free(errors, session.room, [(start, end)], exclude_session=session.id)
     _raise(errors)
     if (start, end) != (session.start_at, session.end_at):
+        before = _before(session)
         session.start_at, session.end_at = start.astimezone(UTC), end.astimezone(UTC)
         session.detached = session.series_id is not None
         _touch(session, significant=True)
-        _announce(session, {"time"})
+        _announce(session, {"time"}, before)
     return session
 
 
@@ -187,11 +194,12 @@ def update_session(session: Session, **changes) -> Session:
         ("format", session.format, fmt), ("place", (session.venue, session.room), (venue, room)),
         ("capacity", session.capacity, capacity), ("language", session.language, language)) if before != after}
     if changes:
+        before = _before(session)
         session.format, session.venue, session.room = fmt, venue, room
         session.capacity, session.language = capacity, language
         session.detached = session.series_id is not None
         _touch(session, significant=bool(changes - {"capacity"}))
-        _announce(session, changes)
+        _announce(session, changes, before)
     return session
 
 
@@ -416,6 +424,7 @@ def _follow(session: Session, series: Series, start, end, language, status, reas
     changed = {k: v for k, v in target.items() if getattr(session, k) != v}
     if not changed:
         return
+    before = _before(session)
     for key, value in changed.items():
         setattr(session, key, value)
     if "status" in changed:
@@ -427,4 +436,4 @@ def _follow(session: Session, series: Series, start, end, language, status, reas
     changes = {names[k] for k in changed if k in names}
     if "status" in changed:
         changes.add("cancelled" if status == "cancelled" else "restored")
-    _announce(session, changes)
+    _announce(session, changes, before)

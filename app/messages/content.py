@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 
 def subject(kind: str, title: str) -> str:
@@ -20,8 +21,13 @@ def subject(kind: str, title: str) -> str:
     return subjects[kind]
 
 
-def paragraphs(kind: str, position: int | None = None, reason: str = "") -> list[str]:
-    """The message's own words; the session's details and the links follow in every message."""
+def paragraphs(kind: str, position: int | None = None, reason: str = "", *, closure: bool = False,
+               listed: bool = True, hybrid_later: bool = False, reminder_hours: float = 24) -> list[str]:
+    """The message's own words; the session's details and the links follow in every message.
+
+    `closure`: the change or cancellation comes from the venue's closure, whose `reason` is given;
+    `listed`: a change whose former and new values follow;
+    `hybrid_later`: a hybrid session's seat, whose join link comes with the reminder."""
     if kind == "confirmation":
         found = [_("Your seat is booked. The calendar file attached adds the session to your agenda.")]
     elif kind == "waitlisted":
@@ -32,12 +38,20 @@ def paragraphs(kind: str, position: int | None = None, reason: str = "") -> list
                  _("If you cannot come after all, please cancel so that someone else can take the seat.")]
     elif kind == "reminder":
         found = [_("This is a reminder: your session is coming up soon. We look forward to seeing you.")]
+    elif kind == "change" and closure:
+        found = [_("Our venue is closed on the day of your session, so it takes place online instead."),
+                 _("Reason for the closure: %(reason)s", reason=reason),
+                 _("Your registration stays valid. Here is what changed:") if listed
+                 else _("Your registration stays valid. Here are the details of the session now.")]
     elif kind == "change":
-        found = [_("The date, time or place of your session has changed. Here are the new details.")]
+        found = [_("Your session has changed. Here is what changed:") if listed
+                 else _("Your session has changed. Here are its details now.")]
     elif kind == "cancellation":
-        found = [_("We are sorry: this session is cancelled.")]
+        found = [_("We are sorry: this session is cancelled because our venue is closed that day.") if closure
+                 else _("We are sorry: this session is cancelled.")]
         if reason:
-            found.append(_("Reason: %(reason)s", reason=reason))
+            found.append(_("Reason for the closure: %(reason)s", reason=reason) if closure
+                         else _("Reason: %(reason)s", reason=reason))
         found.append(_("You can find other sessions in our calendar."))
     elif kind == "survey":
         found = [_("Thank you for taking part. Tell us in one minute what you thought of it: it helps us improve.")]
@@ -56,4 +70,10 @@ def paragraphs(kind: str, position: int | None = None, reason: str = "") -> list
                  _("You can find other sessions in our calendar.")]
     else:
         raise ValueError(kind)
+    if hybrid_later:
+        hours = round(reminder_hours)
+        found.append(ngettext("You can come on site or take part online. Your personal link to join online "
+                              "comes with the reminder, %(num)d hour before the start.",
+                              "You can come on site or take part online. Your personal link to join online "
+                              "comes with the reminder, %(num)d hours before the start.", hours))
     return found

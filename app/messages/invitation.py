@@ -34,8 +34,15 @@ def invitation(registration: Registration, method: str, *, base_url: str, organi
 
 
 def personal_calendar(registration: Registration, base_url: str) -> bytes:
-    """The file behind a registration's `.ics` link: the session, cancelled if the person cancelled."""
+    """The file behind a registration's `.ics` link: the session, cancelled if the person cancelled.
+
+    Someone on the waiting list has no seat: the event is TENTATIVE, never CONFIRMED (their pages and
+    messages do not offer the file; the link works all the same, and a promotion's invitation, with the
+    same UID, turns it into a seat)."""
     calendar = build_calendar([registration.session], registration.language, base_url, name=None, refresh_hours=None)
+    event = calendar.walk("VEVENT")[0]
     if registration.status == "cancelled":
-        calendar.walk("VEVENT")[0]["STATUS"] = vText("CANCELLED")
+        event["STATUS"] = vText("CANCELLED")
+    elif registration.status == "waitlisted" and str(event.get("STATUS")) != "CANCELLED":
+        event["STATUS"] = vText("TENTATIVE")
     return to_ical(calendar)

@@ -12,7 +12,7 @@ from flask import current_app
 from app.calendar.models import Session
 from app.database import unit_of_work
 from app.extensions import db
-from app.messages.services import enqueue
+from app.messages.services import confirmed_late, enqueue
 from app.registrations.models import Registration
 from app.timeutil import utcnow
 
@@ -44,9 +44,9 @@ def send_due_reminders(now: datetime | None = None) -> int:
              .where(Registration.status == "confirmed", Registration.reminded_at.is_(None),
                     Session.status == "scheduled", Session.start_at > now, Session.start_at <= now + window)
              .order_by(Registration.id))
-    # Someone confirmed inside the window has just had the confirmation: no reminder for them.
-    return _each(query, "reminder", "reminded_at", now,
-                 wanted=lambda r: r.confirmed_at is not None and r.confirmed_at < r.session.start_at - window)
+    # Someone confirmed inside the window had everything in the confirmation (the join link of an online or
+    # hybrid session too: the same rule decides both), so no reminder for them.
+    return _each(query, "reminder", "reminded_at", now, wanted=lambda r: not confirmed_late(r))
 
 
 def send_due_surveys(now: datetime | None = None) -> int:

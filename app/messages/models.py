@@ -62,6 +62,8 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     # from the current data, just before it goes (None until then), and kept to show what was sent.
     position: Mapped[int | None] = mapped_column()
     reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    # What else it needs: a change's former time, place and format ("before"), the closure behind it.
+    details: Mapped[dict | None] = mapped_column(sa.JSON)
     subject: Mapped[str | None] = mapped_column(sa.String(300))
     body_text: Mapped[str | None] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)

@@ -26,11 +26,20 @@ from app.timeutil import utcnow
 SUBJECT_MAX = 300
 
 
+def _merged(older: dict | None, newer: dict | None) -> dict | None:
+    """The details of two messages made one: the newer's, with what the older said each value was before."""
+    found = {**(older or {}), **(newer or {})}
+    if (older or {}).get("before") or (newer or {}).get("before"):
+        found["before"] = {**(newer or {}).get("before", {}), **(older or {}).get("before", {})}
+    return found or None
+
+
 def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: str, subject: Any = None,
                   template: str | None = None, context: dict[str, Any] | None = None,
                   registration_id: int | None = None, session_id: int | None = None,
                   dedupe_key: str | None = None, ics: str | None = None, ics_method: str | None = None,
-                  position: int | None = None, reason: str = "", supersede: bool = False) -> OutboxMessage | None:
+                  position: int | None = None, reason: str = "", details: dict | None = None,
+                  supersede: bool = False) -> OutboxMessage | None:
     """Add one message to the outbox (not committed); its texts are rendered in ``language``.
 
     The templates get ``context`` with ``kind``, ``lang`` and ``to_name``. ``subject`` may be a lazy
@@ -38,13 +47,15 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
     must go once). ``supersede``: a message of the same kind still queued for the same registration
     is rewritten instead (two edits in a row make one message). An unknown kind raises ValueError.
     The subject is kept on one line (no line or paragraph separator can reach the header). Without a
-    template the message is rendered by the sender (a registration's: ``position`` and ``reason`` are
-    what it needs besides the registration itself).
+    template the message is rendered by the sender (a registration's: ``position``, ``reason`` and
+    ``details`` are what it needs besides the registration itself). When a queued message is superseded,
+    its ``details`` are kept under the new ones: a change's "before" stays the one people were told last.
     """
     kind = Kind(kind)
     values: dict[str, Any] = dict(
         kind=kind.value, dedupe_key=dedupe_key, registration_id=registration_id, session_id=session_id,
         to_email=to_email, to_name=to_name, language=language, position=position, reason=reason[:300],
+        details=details or None,
         subject=None, body_text=None, body_html=None, ics=ics, ics_method=ics_method,
         next_attempt_at=utcnow(),  # due from the moment it is written
         message_id=new_message_id(),  # fixed now: a retry is the same message to mail clients
@@ -62,6 +73,7 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
         if queued is not None:  # still to be written: the latest of what it needs
             for name in ("subject", "body_text", "body_html", "ics", "ics_method", "position", "reason"):
                 setattr(queued, name, values[name])
+            queued.details = _merged(queued.details, values["details"])
             return queued
     if dedupe_key is None:  # one INSERT … RETURNING, without the unit of work's bookkeeping
         return db.session.scalars(sa.insert(OutboxMessage).values(**values).returning(OutboxMessage)).one()

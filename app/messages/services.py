@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
+from types import SimpleNamespace
 
 from flask import current_app, render_template
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from app.attendance.qr import checkin_for_message
-from app.calendar.models import ONLINE_FORMATS, Session
+from app.calendar.models import ON_SITE_FORMATS, ONLINE_FORMATS, Room, Session, Venue
 from app.calendar.places import place_of
+from app.closures.models import Closure
 from app.extensions import db
 from app.messages import content
 from app.messages.addresses import header_text
@@ -35,25 +37,83 @@ def links(registration: Registration) -> dict[str, str]:
     }
 
 
-def session_details(session: Session, lang: str) -> dict:
-    """The session as a message shows it, in the current locale."""
-    start, end = to_local(session.start_at), to_local(session.end_at)
-    found = place_of(session)
+def reminder_window() -> timedelta:
+    return timedelta(hours=float(current_app.config.get("REMINDER_HOURS", 24)))
+
+
+def confirmed_late(registration: Registration) -> bool:
+    """Confirmed (or promoted) less than REMINDER_HOURS before the start: no reminder follows, so the
+    confirmation carries everything, the join link of an online or hybrid session included."""
+    confirmed_at = registration.confirmed_at
+    return confirmed_at is not None and confirmed_at >= registration.session.start_at - reminder_window()
+
+
+def joins_online(registration: Registration, kind: Kind | str) -> bool:
+    """Whether a message of `kind` carries the person's join link (through the join page, never the room's
+    own address): the reminder, a change and a promotion do; a confirmation (or the links again) when no
+    reminder will follow."""
+    if registration.session.format not in ONLINE_FORMATS or registration.status != "confirmed":
+        return False
+    kind = Kind(kind)
+    if kind in (Kind.REMINDER, Kind.CHANGE, Kind.PROMOTION):
+        return True
+    return kind in (Kind.CONFIRMATION, Kind.LINKS) and confirmed_late(registration)
+
+
+def _when(start: datetime, end: datetime) -> str:
+    start, end = to_local(start), to_local(end)
+    return _("%(day)s, %(start)s to %(end)s (Brussels time)",
+             day=format_datetime(start, "EEEE d MMMM y"), start=format_datetime(start, "HH:mm"),
+             end=format_datetime(end, "HH:mm"))
+
+
+def _place(placed, join_below: bool | None) -> str:
+    """Where: the venue with its address, "or online" for a hybrid session; an online session says where
+    its link is (`join_below`: in this message; False: it comes with the reminder; None: say nothing of it)."""
+    found = place_of(placed)
     if found is None:
-        place = _("Online: the link to join comes with your reminder.")
-    else:
-        place = found.with_address()
-        if found.hybrid:
-            place = _("%(place)s, or online", place=place)
+        if join_below is None:
+            return _("Online")
+        return _("Online: your link to join is below.") if join_below else \
+            _("Online: the link to join comes with your reminder.")
+    place = found.with_address()
+    return _("%(place)s, or online", place=place) if found.hybrid else place
+
+
+def session_details(session: Session, lang: str, join_below: bool | None = False) -> dict:
+    """The session as a message shows it, in the current locale (`join_below`: see ``_place``)."""
     return {
         "title": session.activity.localized("title", lang),
         "summary": session.activity.localized("summary", lang),
-        "when": _("%(day)s, %(start)s to %(end)s (Brussels time)",
-                  day=format_datetime(start, "EEEE d MMMM y"), start=format_datetime(start, "HH:mm"),
-                  end=format_datetime(end, "HH:mm")),
-        "place": place,
+        "when": _when(session.start_at, session.end_at),
+        "place": _place(session, join_below),
         "url": f"{current_app.config['BASE_URL']}/{lang}/sessions/{session.id}",
     }
+
+
+def closure_reason(closure: Closure | None, lang: str) -> str:
+    """The reason of a closure as the person reads it, in their language."""
+    return closure.reason if closure is not None else ""
+
+
+def what_changed(session: Session, before: dict | None) -> dict | None:
+    """{"when": (was, now), "place": (was, now)} for what a change moved; None when nothing shown moved."""
+    if not before:
+        return None
+    found: dict = {}
+    if "start_at" in before:
+        was = _when(datetime.fromisoformat(before["start_at"]), datetime.fromisoformat(before["end_at"]))
+        now = _when(session.start_at, session.end_at)
+        if was != now:
+            found["when"] = (was, now)
+    if "format" in before:
+        venue = db.session.get(Venue, before["venue_id"]) if before.get("venue_id") else None
+        room = db.session.get(Room, before["room_id"]) if before.get("room_id") else None
+        was = _place(SimpleNamespace(format=before["format"], venue=venue, room=room), None)
+        now = _place(session, None)
+        if was != now:
+            found["place"] = (was, now)
+    return found or None
 
 
 INVITATION_METHODS = {Kind.CONFIRMATION: "REQUEST", Kind.PROMOTION: "REQUEST", Kind.CHANGE: "REQUEST",
@@ -75,25 +135,41 @@ NOTHING = Rendered("", "", "", None, None)
 
 
 def render(kind: Kind | str, registration: Registration, *, position: int | None = None, reason: str = "",
-           ics_method: str | None = None, dtstamp: datetime | None = None) -> Rendered:
+           ics_method: str | None = None, dtstamp: datetime | None = None,
+           details: dict | None = None) -> Rendered:
     """A message about a registration, from its current data, in the person's language. `ics_method` is
-    the invitation it asks for (REQUEST only goes to someone with a seat); `dtstamp` when it was made."""
+    the invitation it asks for (REQUEST only goes to someone with a seat); `dtstamp` when it was made;
+    `details` what its outbox row carries besides (a change's "before", the closure behind it)."""
     kind = Kind(kind)
     lang = registration.language
+    session = registration.session
+    details = details or {}
     with force_locale(lang):
-        details = session_details(registration.session, lang)
-        online = registration.session.format in ONLINE_FORMATS and registration.status == "confirmed"
-        context = dict(registration=registration, details=details, links=links(registration),
-                       paragraphs=content.paragraphs(kind, position=position, reason=reason),
-                       checkin=checkin_for_message(kind, registration),
-                       join=online and kind in (Kind.REMINDER, Kind.CHANGE, Kind.PROMOTION),
+        join = joins_online(registration, kind)
+        shown = session_details(session, lang, join_below=join if kind not in (
+            Kind.CANCELLATION, Kind.UNREGISTERED, Kind.FULL, Kind.SURVEY) else None)
+        closure = db.session.get(Closure, details["closure"]) if details.get("closure") else None
+        if closure is not None:
+            reason = closure_reason(closure, lang) or reason
+        hybrid_later = (session.format == "hybrid" and registration.status == "confirmed" and not join
+                        and kind in (Kind.CONFIRMATION, Kind.LINKS))
+        changed = what_changed(session, details.get("before")) if kind == Kind.CHANGE else None
+        context = dict(registration=registration, details=shown, links=links(registration),
+                       paragraphs=content.paragraphs(kind, position=position, reason=reason,
+                                                     closure=closure is not None, listed=bool(changed),
+                                                     hybrid_later=hybrid_later,
+                                                     reminder_hours=reminder_window().total_seconds() / 3600),
+                       changed=changed,
+                       checkin=checkin_for_message(kind, registration)
+                       if session.format in ON_SITE_FORMATS else None,
+                       join=join, confirmed=registration.status == "confirmed",
                        kind=kind, lang=lang, to_name=registration.name)
         method = ics_method
         if method == "REQUEST" and registration.status != "confirmed":
             method = None  # only a seat goes into the person's calendar
         ics = invitation(registration, method, base_url=current_app.config["BASE_URL"], dtstamp=dtstamp,
                          organiser_email=parseaddr(current_app.config["MAIL_FROM"])[1]) if method else None
-        return Rendered(subject=header_text(content.subject(kind, details["title"]))[:SUBJECT_MAX],
+        return Rendered(subject=header_text(content.subject(kind, shown["title"]))[:SUBJECT_MAX],
                         body_text=render_template("messages/message.txt", **context),
                         body_html=render_template("messages/message.html", **context),
                         ics=ics, ics_method=method)
@@ -120,7 +196,7 @@ def render_message(message: OutboxMessage) -> Rendered | None:
     if registration is None:
         return None
     return render(message.kind, registration, position=message.position, reason=message.reason,
-                  ics_method=message.ics_method, dtstamp=message.created_at)
+                  ics_method=message.ics_method, dtstamp=message.created_at, details=message.details)
 
 
 def render_queued(message: OutboxMessage) -> OutboxMessage:
@@ -132,7 +208,7 @@ def render_queued(message: OutboxMessage) -> OutboxMessage:
 
 
 def enqueue(kind: Kind | str, registration: Registration, *, position: int | None = None, reason: str = "",
-            dedupe_key: str | None = None, supersede: bool = False,
+            details: dict | None = None, dedupe_key: str | None = None, supersede: bool = False,
             remove_from_calendar: bool = False) -> OutboxMessage | None:
     """Queue one message about a registration (not committed). None when its dedupe key was used already,
     or when the person has no e-mail address (registered at the desk with a phone number).
@@ -152,4 +228,4 @@ def enqueue(kind: Kind | str, registration: Registration, *, position: int | Non
     return queue_message(
         kind, to_email=registration.email, to_name=registration.name, language=registration.language,
         registration_id=registration.id, session_id=registration.session_id, dedupe_key=dedupe_key,
-        ics_method=method, position=position, reason=reason, supersede=supersede)
+        ics_method=method, position=position, reason=reason, details=details, supersede=supersede)

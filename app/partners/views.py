@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import can, require
-from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Partner, Session, Venue
+from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, ONLINE_FORMATS, Partner, Session, Venue
 from app.database import unit_of_work
 from app.errors import DomainError
 from app.extensions import db
@@ -14,6 +14,7 @@ from app.integrations.registry import FALLBACK, LABELS
 from app.partners import services
 from app.partners.forms import ProposalForm, ProviderForm, ReviewForm
 from app.partners.models import SessionProposal
+from app.videorooms.services import provider_in_use, session_provider
 from app.web.urls import language_blueprint
 
 bp = language_blueprint("partners", __name__, "/partner")
@@ -30,7 +31,9 @@ def sessions():
 def session(session_id: int):
     found = db.get_or_404(Session, session_id)
     require("see_registrations", session=found)
-    return render_template("partners/session.html", s=found, registrations=services.registrations_of(found))
+    provider = session_provider(found) if found.format in ONLINE_FORMATS else None
+    return render_template("partners/session.html", s=found, registrations=services.registrations_of(found),
+                           provider=provider, provider_labels=LABELS)
 
 
 def status_labels() -> dict[str, str]:
@@ -146,8 +149,18 @@ def settings(partner_id: int | None = None):
         except DomainError as exc:
             form.provider.errors = list(exc.errors.values())
         else:
-            flash(_("Saved: new online sessions of %(name)s use %(provider)s.", name=partner.localized("name", g.lang),
-                    provider=dict(form.provider.choices)[form.provider.data]), "success")
+            used = provider_in_use(form.provider.data)
+            if used == form.provider.data:
+                flash(_("Saved: new online sessions of %(name)s use %(provider)s.",
+                        name=partner.localized("name", g.lang), provider=LABELS[used]), "success")
+            else:
+                flash(_("Saved. The centre has not set up %(chosen)s yet: until it does, the online sessions of "
+                        "%(name)s use %(provider)s.", chosen=LABELS[form.provider.data],
+                        name=partner.localized("name", g.lang), provider=LABELS[used]), "warning")
             return redirect(request.path, 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("partners/settings.html", partner=partner, partners=None, form=form), status
+    chosen = partner.room_provider or FALLBACK
+    return render_template("partners/settings.html", partner=partner, partners=None, form=form,
+                           chosen=chosen, in_use=provider_in_use(chosen), provider_labels=LABELS,
+                           fallback_provider=FALLBACK,
+                           unavailable=[name for name in LABELS if provider_in_use(name) != name]), status

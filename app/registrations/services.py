@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.calendar.models import Audience, Session
 from app.calendar.services import lock_session
 from app.closures.caps import effective_capacity
+from app.closures.models import ClosureEffect
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.i18n import LANGS
@@ -266,18 +267,38 @@ def active_registrations(session: Session) -> list[Registration]:
         Registration.session_id == session.id, Registration.status != "cancelled").order_by(Registration.id)))
 
 
-def on_session_changed(session: Session, changes: set[str]) -> None:
-    """Inside the calendar's transaction: promote on a larger capacity, tell everyone of a change."""
+def _change_details(session: Session, changes: set[str], before: dict) -> dict:
+    """What a change or cancellation message needs besides the registration: the session's former time,
+    format and place (the message shows them next to the new ones), and the closure behind it."""
+    details: dict = {}
+    wanted = {"time": ("start_at", "end_at"), "format": ("format", "venue_id", "room_id"),
+              "place": ("format", "venue_id", "room_id")}
+    names = {name for change in changes for name in wanted.get(change, ())}
+    if names and before:
+        details["before"] = {name: before[name].isoformat() if hasattr(before[name], "isoformat") else before[name]
+                             for name in sorted(names) if name in before}
+    closure_id = db.session.scalar(db.select(ClosureEffect.closure_id).where(
+        ClosureEffect.session_id == session.id, ClosureEffect.undone_at.is_(None)).order_by(ClosureEffect.id.desc()))
+    if closure_id is not None and ("cancelled" in changes or ("format" in changes and session.format == "online")):
+        details["closure"] = closure_id
+    return details
+
+
+def on_session_changed(session: Session, changes: set[str], before: dict | None = None) -> None:
+    """Inside the calendar's transaction: promote on a larger capacity, tell everyone of a change (what
+    it was, what it is now, and the closure that caused it)."""
     if "capacity" in changes:
         lock_session(session.id)
         promote_waiting(session)
         _recount(session)
     if "cancelled" in changes:
+        details = _change_details(session, changes, {})
         for registration in active_registrations(session):
-            enqueue("cancellation", registration, reason=session.cancel_reason)
+            enqueue("cancellation", registration, reason=session.cancel_reason, details=details)
     elif changes & {"time", "format", "place", "restored"}:
+        details = _change_details(session, changes, before or {})
         for registration in active_registrations(session):
-            enqueue("change", registration, supersede=True)
+            enqueue("change", registration, details=details, supersede=True)
 
 
 def answer_survey(token: str, rating: int, comment: str) -> SurveyAnswer:

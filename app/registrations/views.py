@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, g, render_template
+from flask_babel import gettext as _
+from markupsafe import Markup
 
+from app.attendance.qr import checkin_url, qr_svg
+from app.calendar.models import ON_SITE_FORMATS, ONLINE_FORMATS
 from app.database import unit_of_work
 from app.errors import DomainError
 from app.messages.invitation import personal_calendar
@@ -10,6 +14,7 @@ from app.messages.services import links, session_details
 from app.registrations import services
 from app.registrations.forms import CancelForm, SurveyForm
 from app.timeutil import utcnow
+from app.videorooms.services import JOIN_OPENS_BEFORE
 from app.web.urls import LANG_PREFIX, speaks_language
 
 bp = speaks_language(Blueprint("registrations", __name__))  # the personal feed is under /feeds/
@@ -23,9 +28,18 @@ def _registration(token: str):
 
 
 def _page(template: str, registration, **context):
-    return render_template(template, r=registration, s=registration.session, links=links(registration),
-                           details=session_details(registration.session, g.lang),
-                           position=services.waitlist_position(registration), now=utcnow(), **context)
+    session, now = registration.session, utcnow()
+    seat = registration.status == "confirmed" and session.status == "scheduled" and now < session.end_at
+    online = seat and session.format in ONLINE_FORMATS
+    join_opens_at = session.start_at - JOIN_OPENS_BEFORE
+    checkin = None
+    if seat and session.format in ON_SITE_FORMATS:  # what the host scans at the entrance
+        checkin = Markup(qr_svg(checkin_url(registration), _("Your check-in QR code")))
+    return render_template(template, r=registration, s=session, links=links(registration),
+                           details=session_details(session, g.lang, join_below=None),
+                           position=services.waitlist_position(registration), now=now, online=online,
+                           join_open=online and now >= join_opens_at, join_opens_at=join_opens_at,
+                           checkin_qr=checkin, **context)
 
 
 @bp.get(f"{LANG_PREFIX}/registration/<token>")

@@ -61,3 +61,17 @@ class JoinEvent(db.Model):
     registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registration.id"), index=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HostLinkNotice(db.Model):
+    """A host link told to one partner user (the link itself is not kept: only its fingerprint), so that
+    each user hears of each room's link once, in a daily digest or at once when the session is close."""
+
+    __tablename__ = "host_link_notice"
+    __table_args__ = (sa.UniqueConstraint("room_id", "user_id", "link_digest"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(sa.ForeignKey("video_room.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    link_digest: Mapped[str] = mapped_column(sa.String(16))
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outbox_message.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,10 +15,10 @@ from app.extensions import db
 from app.integrations.registry import FALLBACK, PROVIDERS, is_configured, provider_for
 from app.integrations.rooms import MeetingRoom, PermanentRoomError, RoomError, TemporaryRoomError, ensure_room
 from app.timeutil import utcnow
-from app.videorooms.hosts import tell_hosts
 from app.videorooms.models import VideoRoom
 
 LEASE = timedelta(minutes=2)
+JOIN_OPENS_BEFORE = timedelta(minutes=30)  # a registered person's join link opens then
 MAX_DELAY = timedelta(hours=1)
 
 
@@ -26,20 +26,36 @@ def wants_room(session: Session) -> bool:
     return session.status == "scheduled" and session.format in ONLINE_FORMATS
 
 
+def provider_in_use(name: str | None) -> str:
+    """The provider that a choice (a partner's, the default) really gets: Jitsi when it lacks credentials."""
+    config = current_app.config
+    name = name or config["ROOM_PROVIDER_DEFAULT"]
+    return name if name in PROVIDERS and is_configured(name, config) else FALLBACK
+
+
 def preferred_provider(session: Session) -> str:
     """The main organiser's preference, else the configured default; Jitsi when the choice lacks credentials."""
-    config = current_app.config
     organiser = session.activity.organiser
-    name = ((organiser.room_provider if organiser and organiser.room_provider else None)
-            or config["ROOM_PROVIDER_DEFAULT"])
-    return name if name in PROVIDERS and is_configured(name, config) else FALLBACK
+    return provider_in_use(organiser.room_provider if organiser and organiser.room_provider else None)
+
+
+def session_provider(session: Session) -> tuple[str, str | None]:
+    """(the provider an online or hybrid session's room is, or will be, on; the organiser's choice that
+    it cannot have for want of credentials, or None)."""
+    room = room_of(session)
+    used = (room.external_provider or room.provider) if room is not None and room.wanted else \
+        preferred_provider(session)
+    organiser = session.activity.organiser
+    chosen = organiser.room_provider if organiser is not None else None
+    unavailable = chosen if chosen and chosen != used and provider_in_use(chosen) != chosen else None
+    return used, unavailable
 
 
 def room_of(session: Session) -> VideoRoom | None:
     return db.session.scalar(db.select(VideoRoom).where(VideoRoom.session_id == session.id))
 
 
-def note_change(session: Session, changes: set[str] | None = None) -> VideoRoom | None:
+def note_change(session: Session, changes: set[str] | None = None, **_signal) -> VideoRoom | None:
     """Inside the session's transaction: say what the room should become (no call to the provider)."""
     room = room_of(session)
     wanted = wants_room(session)
@@ -149,8 +165,6 @@ def _sync_one(room_id: int, version: int, timeout: float | None, now: datetime) 
             room.state, room.next_attempt_at = "pending", utcnow()
         else:
             room.state = "failed" if outcome == "failed" else outcome
-        if room.state == "ready" and room.host_url:
-            tell_hosts(room)
     return outcome
 
 

@@ -1,8 +1,6 @@
 """`/join/<token>`: a registered person's way into the room, open from 30 minutes before the start."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -15,7 +13,7 @@ from app.errors import ValidationError
 from app.extensions import db
 from app.registrations.services import find_by_token
 from app.timeutil import utcnow
-from app.videorooms.services import ask_again_now, choose_provider, room_of, sync_due
+from app.videorooms.services import JOIN_OPENS_BEFORE, ask_again_now, choose_provider, room_of, sync_due
 from app.web.urls import LANG_PREFIX, speaks_language
 
 
@@ -24,7 +22,7 @@ class JoinForm(FlaskForm):
 
 
 bp = speaks_language(Blueprint("videorooms", __name__))  # /join/<token> carries no language
-OPENS_BEFORE = timedelta(minutes=30)
+OPENS_BEFORE = JOIN_OPENS_BEFORE
 
 
 @bp.post(f"{LANG_PREFIX}/staff/sessions/<int:session_id>/room")
