@@ -6,7 +6,7 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.attendance.qr import checkin_for_message
@@ -20,6 +20,7 @@ from app.messages.models import Kind, OutboxMessage
 from app.messages.outbox import SUBJECT_MAX, queue_message
 from app.registrations.models import Registration
 from app.timeutil import to_local
+from app.typography import format_datetime
 
 
 def links(registration: Registration) -> dict[str, str]:
@@ -31,14 +32,14 @@ def links(registration: Registration) -> dict[str, str]:
         "ics": f"{base}/feeds/registrations/{token}.ics",
         "survey": f"{base}/{lang}/registration/{token}/survey",
         "calendar": f"{base}/{lang}/",
-        "join": f"{base}/join/{token}",
+        "join": f"{base}/join/{token}?lang={lang}",  # a damaged link still shows its page in the person's language
     }
 
 
 def session_details(session: Session, lang: str) -> dict:
     """The session as a message shows it, in the current locale."""
     start, end = to_local(session.start_at), to_local(session.end_at)
-    found = place_of(session)
+    found = place_of(session, lang)
     if found is None:
         place = _("Online: the link to join comes with your reminder.")
     else:

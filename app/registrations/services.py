@@ -274,7 +274,7 @@ def on_session_changed(session: Session, changes: set[str]) -> None:
         _recount(session)
     if "cancelled" in changes:
         for registration in active_registrations(session):
-            enqueue("cancellation", registration, reason=session.cancel_reason)
+            enqueue("cancellation", registration, reason=session.localized("cancel_reason", registration.language))
     elif changes & {"time", "format", "place", "restored"}:
         for registration in active_registrations(session):
             enqueue("change", registration, supersede=True)
