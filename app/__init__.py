@@ -29,6 +29,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_engine(app)
     migrate.init_app(app, db, directory=str(app.root_path.rsplit("/", 1)[0] + "/migrations"))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Europe/Brussels")
+    from app import typography
+
+    typography.install(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

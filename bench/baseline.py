@@ -21,8 +21,9 @@ def icalendar_feed(sessions, lang: str, base_url: str) -> bytes:
         if session.venue is None:
             location = "Online"
         else:
-            room = [session.room.name] if session.room else []
-            location = ", ".join([session.venue.name, *room, session.venue.address])
+            room = [session.room.localized("name", lang)] if session.room else []
+            location = ", ".join([session.venue.localized("name", lang), *room,
+                                  session.venue.localized("address", lang)])
         event = Event()
         event.add("uid", f"session-{session.id}@bench")
         event.add("dtstamp", stamp)

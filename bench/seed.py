@@ -32,7 +32,7 @@ WEEKLY = [
     ("thursday-late-sessions", 4, "16:00", "face_to_face", content.CENTRE, "Horizon"),
     ("pto", 2, "09:00", "face_to_face", content.CENTRE, "Auditorium"),
     ("pto", 4, "09:00", "online", None, None),
-    ("explorama", 1, "09:30", "face_to_face", content.CENTRE, "Espace multimédia / Multimediaruimte"),
+    ("explorama", 1, "09:30", "face_to_face", content.CENTRE, content.MULTIMEDIA),
     ("inforizon", 5, "13:00", "online", None, None),
 ]
 ONE_OFF_ACTIVITIES = ["becoming-a-teacher", "becoming-a-nurse", "self-employment-african-origin",

@@ -57,12 +57,19 @@ def partner(slug="actiris", provider=None) -> Partner:
     return row
 
 
-def venue(name="Cité des métiers", rooms=("Salle 1",)) -> Venue:
-    row = db.session.scalar(db.select(Venue).filter_by(name=name))
+ADDRESS_FR = "Avenue de l'Astronomie 14, 1210 Saint-Josse-ten-Noode"
+ADDRESS_NL = "Sterrenkundelaan 14, 1210 Sint-Joost-ten-Node"
+
+
+def venue(name="Cité des métiers", rooms=("Salle 1",), name_nl: str = "") -> Venue:
+    """A venue named `name` in French (`name_nl` in Dutch, else the French name shows), its address in French
+    and Dutch (no English: the French shows), its notes in the three languages; rooms named in French only."""
+    row = db.session.scalar(db.select(Venue).filter_by(name_fr=name))
     if row is None:
-        row = Venue(name=name, address="Avenue de l'Astronomie 14, 1210 Saint-Josse-ten-Noode",
-                    accessibility_notes="Step-free entrance")
-        row.rooms = [Room(name=r, capacity=30) for r in rooms]
+        row = Venue(name_fr=name, name_nl=name_nl, address_fr=ADDRESS_FR, address_nl=ADDRESS_NL,
+                    accessibility_notes_fr="Entrée de plain-pied", accessibility_notes_nl="Gelijkvloerse ingang",
+                    accessibility_notes_en="Step-free entrance")
+        row.rooms = [Room(name_fr=r, capacity=30) for r in rooms]
         db.session.add(row)
         db.session.commit()
     return row

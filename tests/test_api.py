@@ -101,8 +101,8 @@ def test_session_fields_and_times_on_both_sides_of_dst(client, calendar_rows):
     assert march["audiences"] == [{"code": "jobseekers", "label": "Public jobseekers"}]
     assert march["partners"] == [{"slug": "actiris", "name": "Actiris", "role": "organiser"},
                                  {"slug": "vdab", "name": "Vdab", "role": "cohost"}]
-    assert march["venue"] == {"name": "Cité des métiers", "address": f.venue().address, "room": "Salle 1",
-                              "accessibility": "Step-free entrance"}
+    assert march["venue"] == {"name": "Cité des métiers", "address": f.ADDRESS_FR, "room": "Salle 1",
+                              "accessibility": "Entrée de plain-pied"}
     assert (march["capacity"], march["seats_left"], march["waiting_list"], march["revision"]) == (20, 20, 0, 0)
     assert march["url"] == f"{BASE}/fr/sessions/{march['id']}"
     assert march["ics"] == f"{BASE}/feeds/sessions/{march['id']}.ics?lang=fr"

@@ -75,7 +75,7 @@ def test_closure_that_cancels():
     register(session, 1)
     services.declare_closure(session.venue, local_day(session), local_day(session), "Works", "cancel")
     db.session.refresh(session)
-    assert session.status == "cancelled" and session.cancel_reason == "Works"
+    assert session.status == "cancelled" and session.cancel_reason_fr == "Works"
     assert kinds()["cancellation"] == 1
 
 
@@ -93,8 +93,8 @@ def test_ending_early_gives_sessions_back_and_extending_takes_more():
 
 
 @pytest.mark.parametrize("days, reason, action, field", [
-    ((2, 1), "Lockdown", "online", "last_day"), ((0, 1), "", "online", "reason"),
-    ((0, 1), "x" * 301, "online", "reason"), ((0, 1), "Lockdown", "teleport", "action"),
+    ((2, 1), "Lockdown", "online", "last_day"), ((0, 1), "", "online", "reason_fr"),
+    ((0, 1), "x" * 301, "online", "reason_fr"), ((0, 1), "Lockdown", "teleport", "action"),
 ])
 def test_bad_closures_are_refused_and_nothing_changes(days, reason, action, field):
     session = on_site(3)
@@ -155,7 +155,7 @@ def test_declaring_through_the_pages_with_a_preview(client):
     register(session, 1)
     login(client, "coordinator")
     day = local_day(session).isoformat()
-    form = {"venue": session.venue_id, "first_day": day, "last_day": day, "reason": "Lockdown", "action": "online"}
+    form = {"venue": session.venue_id, "first_day": day, "last_day": day, "reason_fr": "Lockdown", "action": "online"}
     preview = client.post("/en/staff/closures/new", data={**form, "preview": "1"})
     assert preview.status_code == 200 and "P1" in preview.text
     db.session.refresh(session)

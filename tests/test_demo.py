@@ -119,9 +119,9 @@ def test_the_school_activities_are_for_schools_only():
 def test_the_demo_shows_a_skipped_date_a_moved_one_and_a_cancelled_session():
     load_demo()
     kinds = sorted(db.session.scalars(sa.select(SeriesException.kind).where(
-        SeriesException.reason.not_like("Jour férié%"))))  # public holidays apart
+        SeriesException.reason_fr.not_like("Jour férié%"))))  # public holidays apart
     assert kinds == ["move", "skip"]
-    skip = db.session.scalar(sa.select(SeriesException).filter_by(kind="skip", reason=content.SKIP[2]))
+    skip = db.session.scalar(sa.select(SeriesException).filter_by(kind="skip", reason_fr=content.SKIP[2]["fr"]))
     skipped = db.session.scalar(sa.select(Session).filter_by(series_id=skip.series_id,
                                                              occurrence_date=skip.original_date))
     assert skipped.status == "cancelled"

@@ -19,11 +19,11 @@ def test_an_online_session_has_no_place():
 
 def test_the_pieces_of_a_place_and_the_three_ways_they_are_joined():
     hall = f.venue()
-    hall.rooms[0].accessibility_notes = "Lift"
-    place = place_of(_session("face_to_face", hall, hall.rooms[0]))
+    hall.rooms[0].accessibility_notes_fr = "Ascenseur"
+    place = place_of(_session("face_to_face", hall, hall.rooms[0]), "fr")
     address = "Avenue de l'Astronomie 14, 1210 Saint-Josse-ten-Noode"
     assert (place.venue, place.address, place.room, place.hybrid) == ("Cité des métiers", address, "Salle 1", False)
-    assert place.notes == ("Step-free entrance", "Lift")
+    assert place.notes == ("Entrée de plain-pied", "Ascenseur")
     assert place.short() == "Cité des métiers · Salle 1"
     assert place.with_address() == f"Cité des métiers, {address} (Salle 1)"
     assert place.location() == f"Cité des métiers, Salle 1, {address}"

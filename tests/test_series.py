@@ -159,7 +159,7 @@ def test_cancel_and_format_change_bump_revision_capacity_alone_does_not():
     assert row.revision == 1 and row.venue is None
     services.cancel_session(row, "trainer ill")
     services.cancel_session(row, "again")
-    assert row.revision == 2 and row.status == "cancelled" and row.cancel_reason == "trainer ill"
+    assert row.revision == 2 and row.status == "cancelled" and row.cancel_reason_fr == "trainer ill"
 
 
 @pytest.mark.parametrize("args, field", [

@@ -155,7 +155,7 @@ def test_every_desk_action_needs_the_csrf_token(app, client, counsellor, monkeyp
 def test_coordinators_only_read_the_desk_of_cancelled_sessions(app, client):
     as_role(app, client, "coordinator")
     session = one_session()
-    client.post(f"/fr/staff/sessions/{session.id}/cancel", data={"reason": "Fermeture"})
+    client.post(f"/fr/staff/sessions/{session.id}/cancel", data={"reason_fr": "Fermeture"})
     body = client.get(f"/en/staff/sessions/{session.id}").get_data(as_text=True)
     assert "nobody can register any more" in body
     response = client.post(f"/en/staff/sessions/{session.id}/registrations", data=desk())

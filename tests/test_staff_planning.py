@@ -139,7 +139,7 @@ def test_confirm_creates_the_series_then_skip_and_move_survive_an_edit(client, c
     assert series.capacity == 15 and series.venue_id == place.id and len(calendar.occurrence_dates(series)) == 6
     url = f"/fr/staff/series/{series.id}"
     second, third = first + timedelta(weeks=1), first + timedelta(weeks=2)
-    assert client.post(f"{url}/skip", data={"day": second.isoformat(), "reason": "Congé"}).status_code == 303
+    assert client.post(f"{url}/skip", data={"day": second.isoformat(), "reason_fr": "Congé"}).status_code == 303
     moved_to = f"{(third + timedelta(days=1)).isoformat()}T10:30"
     assert client.post(f"{url}/move", data={"day": third.isoformat(), "start": moved_to}).status_code == 303
     # Edit the future: 15:00, room 2, 20 seats.
@@ -195,11 +195,11 @@ def test_skip_move_and_restore_refuse_bad_input(client, coordinator):
                                     format="online")
     url = f"/fr/staff/series/{series.id}"
     assert client.post(f"{url}/skip", data={"day": (first + timedelta(days=1)).isoformat()}).status_code == 422
-    assert client.post(f"{url}/skip", data={"day": first.isoformat(), "reason": "x" * 301}).status_code == 422
+    assert client.post(f"{url}/skip", data={"day": first.isoformat(), "reason_fr": "x" * 301}).status_code == 422
     assert client.post(f"{url}/move", data={"day": first.isoformat(), "start": "soon"}).status_code == 422
     assert client.post(f"{url}/move", data={"day": "<b>", "start": "2026-12-01T10:00"}).status_code == 422
     assert db.session.scalar(sa.select(sa.func.count(SeriesException.id))) == 0
-    response = client.post(f"{url}/skip", data={"day": first.isoformat(), "reason": HOSTILE})
+    response = client.post(f"{url}/skip", data={"day": first.isoformat(), "reason_fr": HOSTILE})
     assert response.status_code == 303
     skipped = db.session.scalar(sa.select(Session.id).where(Session.occurrence_date == first))
     body = _text(client.get(f"/fr/staff/sessions/{skipped}"))
@@ -301,11 +301,11 @@ def test_cancel_with_a_reason_tells_everyone(client, coordinator):
     session = one_session()
     register(session.id, dict(name="Ana", email="ana@example.be", language="nl", consent=True))
     url = f"/fr/staff/sessions/{session.id}/cancel"
-    assert client.post(url, data={"reason": ""}).status_code == 422
-    assert client.post(url, data={"reason": "x" * 301}).status_code == 422
+    assert client.post(url, data={"reason_fr": ""}).status_code == 422
+    assert client.post(url, data={"reason_fr": "x" * 301}).status_code == 422
     db.session.expire_all()
     assert db.session.get(Session, session.id).status == "scheduled"
-    response = client.post(url, data={"reason": HOSTILE})
+    response = client.post(url, data={"reason_fr": HOSTILE})
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Session, session.id).status == "cancelled"
@@ -369,7 +369,7 @@ def test_counsellors_see_but_do_not_plan(app, client):
                 f"/fr/staff/sessions/{session.id}/edit", f"/fr/staff/sessions/{session.id}/cancel",
                 "/fr/staff/messages"]:
         assert client.get(url).status_code == 403, url
-    assert client.post(f"/fr/staff/sessions/{session.id}/cancel", data={"reason": "no"}).status_code == 403
+    assert client.post(f"/fr/staff/sessions/{session.id}/cancel", data={"reason_fr": "no"}).status_code == 403
     db.session.expire_all()
     assert db.session.get(Session, session.id).status == "scheduled"
 

@@ -59,7 +59,8 @@ SESSION_PROPERTIES: dict[str, Any] = {
     "seats_left": COUNT,
     "waiting_list": {**COUNT, "description": "How many people are on the waiting list."},
     "status": {"type": "string", "enum": list(STATUSES)},
-    "cancel_reason": NULLABLE_STRING,
+    "cancel_reason": {**NULLABLE_STRING, "description": "Why it is cancelled, in the language asked (French when "
+                                                        "it has no text in it); null unless cancelled."},
     "url": {"type": "string", "format": "uri", "description": "The session's public page in the language asked."},
     "ics": {"type": "string", "format": "uri", "description": "The session as an iCalendar file."},
     "revision": {**COUNT, "description": "Grows with every significant change (time, format, place, status)."},
@@ -73,7 +74,9 @@ SCHEMAS: dict[str, Any] = {
     "Labelled": obj({"code": STRING, "label": STRING}),
     "PartnerRole": obj({"slug": STRING, "name": STRING, "role": {"type": "string", "enum": ["organiser", "cohost"]}}),
     "Partner": obj({"slug": STRING, "name": STRING, "website": NULLABLE_STRING}),
-    "Venue": obj({"name": STRING, "address": STRING, "room": NULLABLE_STRING, "accessibility": NULLABLE_STRING}),
+    "Venue": obj({"name": STRING, "address": STRING, "room": NULLABLE_STRING, "accessibility": NULLABLE_STRING},
+                 "Where an on-site session takes place: names, address (Brussels streets have a French and a Dutch "
+                 "name) and accessibility notes in the language asked, French when one has no text in it."),
     "Session": obj(SESSION_PROPERTIES, "A public session. Never carries a videoconference link."),
     "SessionDetail": obj({**SESSION_PROPERTIES, "description": STRING}, "A public session with its description."),
     "SessionList": obj({

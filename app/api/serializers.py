@@ -35,8 +35,8 @@ def partner_entry(row: Partner, lang: str) -> dict[str, Any]:
     return {"slug": row.slug, "name": row.localized("name", lang), "website": row.website or None}
 
 
-def venue(session: Session) -> dict[str, Any] | None:
-    place = place_of(session)
+def venue(session: Session, lang: str) -> dict[str, Any] | None:
+    place = place_of(session, lang)
     if place is None:
         return None
     return {
@@ -69,12 +69,12 @@ def session(row: Session, lang: str, detail: bool = False) -> dict[str, Any]:
         "theme": labelled(activity.theme, lang),
         "audiences": [labelled(a, lang) for a in activity.audiences],
         "partners": partners,
-        "venue": venue(row),
+        "venue": venue(row, lang),
         "capacity": row.capacity,
         "seats_left": row.seats_left,
         "waiting_list": row.waiting_count(),
         "status": row.status,
-        "cancel_reason": (row.cancel_reason or None) if row.status == "cancelled" else None,
+        "cancel_reason": (row.localized("cancel_reason", lang) or None) if row.status == "cancelled" else None,
         **session_links(row.id, lang),
         "revision": row.revision,
         "updated_at": iso(row.updated_at),

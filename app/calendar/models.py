@@ -19,8 +19,20 @@ STATUSES = ("scheduled", "cancelled")  # of a session
 EXCEPTION_KINDS = ("skip", "move")  # of one date of a series
 
 
+Texts = dict  # {"fr": ..., "nl": ..., "en": ...}: a text staff type in each language
+
+
+def as_texts(value: str | Texts | None) -> Texts:
+    """A text in each language; one plain string is the French text (the others fall back to it)."""
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"fr": value}
+    return dict(value)
+
+
 class Translated:
-    """Columns `<field>_fr/_nl/_en`; `localized(field, lang)` falls back to French."""
+    """Columns `<field>_fr/_nl/_en`; `localized(field, lang)` falls back to French, then Dutch, then English."""
 
     def localized(self, field: str, lang: str) -> str:
         for code in (lang, "fr", "nl", "en"):
@@ -28,6 +40,15 @@ class Translated:
             if value:
                 return value
         return ""
+
+    def texts(self, field: str) -> dict[str, str]:
+        """The three texts of `field` as typed, by language ('' where none was)."""
+        return {code: getattr(self, f"{field}_{code}", None) or "" for code in LANGS}
+
+    def set_texts(self, field: str, texts: Texts) -> None:
+        """Write the three texts of `field`, each stripped (a missing language is left empty)."""
+        for code in LANGS:
+            setattr(self, f"{field}_{code}", (texts.get(code) or "").strip())
 
 
 class LabelledMixin(Translated):
@@ -49,24 +70,37 @@ class Audience(LabelledMixin, LastChangedMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
 
 
-class Venue(LastChangedMixin, db.Model):
+class Venue(Translated, LastChangedMixin, db.Model):
+    """A place of the centre or a partner. Brussels streets have an official name in French and in Dutch:
+    `localized("address", lang)`."""
+
     __tablename__ = "venue"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(160), unique=True)
-    address: Mapped[str] = mapped_column(sa.String(300))
-    accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="")
-    rooms: Mapped[list[Room]] = relationship(back_populates="venue", order_by="Room.name")
+    name_fr: Mapped[str] = mapped_column(sa.String(160), unique=True)
+    name_nl: Mapped[str] = mapped_column(sa.String(160), default="")
+    name_en: Mapped[str] = mapped_column(sa.String(160), default="")
+    address_fr: Mapped[str] = mapped_column(sa.String(300))
+    address_nl: Mapped[str] = mapped_column(sa.String(300), default="")
+    address_en: Mapped[str] = mapped_column(sa.String(300), default="")
+    accessibility_notes_fr: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_notes_nl: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_notes_en: Mapped[str] = mapped_column(sa.Text, default="")
+    rooms: Mapped[list[Room]] = relationship(back_populates="venue", order_by="Room.name_fr")
 
 
-class Room(LastChangedMixin, db.Model):
+class Room(Translated, LastChangedMixin, db.Model):
     __tablename__ = "room"
-    __table_args__ = (sa.UniqueConstraint("venue_id", "name"),
+    __table_args__ = (sa.UniqueConstraint("venue_id", "name_fr"),
                       sa.CheckConstraint("capacity > 0", name="capacity_positive"))
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id"), index=True)
-    name: Mapped[str] = mapped_column(sa.String(120))
+    name_fr: Mapped[str] = mapped_column(sa.String(120))
+    name_nl: Mapped[str] = mapped_column(sa.String(120), default="")
+    name_en: Mapped[str] = mapped_column(sa.String(120), default="")
     capacity: Mapped[int] = mapped_column()
-    accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_notes_fr: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_notes_nl: Mapped[str] = mapped_column(sa.Text, default="")
+    accessibility_notes_en: Mapped[str] = mapped_column(sa.Text, default="")
     venue: Mapped[Venue] = relationship(back_populates="rooms")
 
 
@@ -171,7 +205,7 @@ class Series(TimestampsMixin, db.Model):
         return [int(d) for d in self.weekdays.split(",") if d]
 
 
-class SeriesException(db.Model):
+class SeriesException(Translated, db.Model):
     """One date of a series skipped, or moved to another time."""
 
     __tablename__ = "series_exception"
@@ -185,12 +219,14 @@ class SeriesException(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(4))
     new_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    reason_fr: Mapped[str] = mapped_column(sa.String(300), default="")
+    reason_nl: Mapped[str] = mapped_column(sa.String(300), default="")
+    reason_en: Mapped[str] = mapped_column(sa.String(300), default="")
 
     series: Mapped[Series] = relationship(back_populates="exceptions")
 
 
-class Session(CreatedAtMixin, db.Model):
+class Session(Translated, CreatedAtMixin, db.Model):
     """One dated occurrence of an activity; registrations hang on it."""
 
     __tablename__ = "session"
@@ -215,7 +251,9 @@ class Session(CreatedAtMixin, db.Model):
     capacity: Mapped[int] = mapped_column()
     language: Mapped[str] = mapped_column(sa.String(5))
     status: Mapped[str] = mapped_column(sa.String(10), default="scheduled")
-    cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    cancel_reason_fr: Mapped[str] = mapped_column(sa.String(300), default="")
+    cancel_reason_nl: Mapped[str] = mapped_column(sa.String(300), default="")
+    cancel_reason_en: Mapped[str] = mapped_column(sa.String(300), default="")
     # Edited by hand: a series edit no longer touches it.
     detached: Mapped[bool] = mapped_column(default=False)
     revision: Mapped[int] = mapped_column(default=0)

@@ -238,3 +238,14 @@ def calendar_version() -> tuple[tuple, float | None]:
     changed = version[1]
     recent = changed is not None and utcnow() - changed < SETTLING
     return version, (RECENT_TTL if recent else None)
+
+
+def venues_by_name(lang: str) -> list[Venue]:
+    """Every venue, sorted by its name in `lang` without regard to case or accents."""
+    venues = list(db.session.scalars(db.select(Venue).options(selectinload(Venue.rooms))))
+    return sorted(venues, key=lambda v: (fold(v.localized("name", lang)), v.id))
+
+
+def rooms_by_name(venue: Venue, lang: str) -> list[Room]:
+    """The rooms of a venue, sorted by their name in `lang`."""
+    return sorted(venue.rooms, key=lambda r: (fold(r.localized("name", lang)), r.id))

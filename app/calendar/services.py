@@ -5,16 +5,28 @@ from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_time, get_locale, gettext
+from flask_babel import format_time, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, Activity, Room, Series, SeriesException, Session, Venue
+from app.calendar.models import (
+    DELIVERY_LANGUAGES,
+    FORMATS,
+    Activity,
+    Room,
+    Series,
+    SeriesException,
+    Session,
+    Texts,
+    Venue,
+    as_texts,
+)
 from app.calendar.signals import session_changed
 from app.database import lock_row
 from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS, UTC, local_span, utcnow
+from app.typography import format_date
 from app.validation import CAPACITY_OUT_OF_RANGE, is_capacity, is_whole_number
 
 MAX_SERIES_DAYS = 2 * 366
@@ -82,10 +94,12 @@ def check_room_free(errors: dict, room: Room | None, spans, exclude_session: int
         other = next((o for o in others if o.start_at < end and start < o.end_at), None)
         if other is not None:
             begins, ends = other.start_at.astimezone(BRUSSELS), other.end_at.astimezone(BRUSSELS)
+            lang = str(get_locale() or "fr")[:2]
             errors["room"] = gettext(
                 "%(room)s is already booked on %(day)s from %(start)s to %(end)s for “%(title)s” (session %(id)s).",
-                room=room.name, day=format_date(begins.date(), "EEEE d MMMM y"), start=format_time(begins, "HH:mm"),
-                end=format_time(ends, "HH:mm"), title=other.activity.localized("title", str(get_locale() or "fr")[:2]),
+                room=room.localized("name", lang), day=format_date(begins.date(), "EEEE d MMMM y"),
+                start=format_time(begins, "HH:mm"), end=format_time(ends, "HH:mm"),
+                title=other.activity.localized("title", lang),
                 id=other.id)
             return
 
@@ -203,10 +217,16 @@ def update_session(session: Session, **changes) -> Session:
     return session
 
 
-def cancel_session(session: Session, reason: str = "") -> Session:
+def reason_texts(reason: str | Texts | None) -> Texts:
+    """A reason in each language as stored: 300 characters at most each; a plain string is French."""
+    return {lang: (text or "").strip()[:300] for lang, text in as_texts(reason).items()}
+
+
+def cancel_session(session: Session, reason: str | Texts = "") -> Session:
+    """Cancel a session; `reason` is told to everyone registered, in each person's language."""
     if session.status != "cancelled":
         session.status = "cancelled"
-        session.cancel_reason = reason[:300]
+        session.set_texts("cancel_reason", reason_texts(reason))
         session.cancelled_at = utcnow()
         session.detached = session.series_id is not None
         _touch(session, significant=True)
@@ -243,7 +263,7 @@ SERIES_FIELDS = ("weekdays", "start_time", "duration_minutes", "start_date", "en
 def create_series(activity: Activity, *, weekdays: list[int], start_time: time, start_date: date, end_date: date,
                   format: str, duration_minutes: int | None = None, venue: Venue | None = None,
                   room: Room | None = None, capacity: int | None = None, language: str | None = None,
-                  skips: dict[date, str] | None = None) -> Series:
+                  skips: dict[date, str | Texts] | None = None) -> Series:
     """A weekly series, expanded at once into its sessions; `skips`: dates left out from the start, with a reason."""
     values = dict(weekdays=sorted(set(weekdays)), start_time=start_time, start_date=start_date, end_date=end_date,
                   format=format, venue=venue, room=room, language=language,
@@ -262,7 +282,7 @@ def create_series(activity: Activity, *, weekdays: list[int], start_time: time, 
     return series
 
 
-def skip_dates(series: Series, skips: dict[date, str]) -> Series:
+def skip_dates(series: Series, skips: dict[date, str | Texts]) -> Series:
     """Skip several dates at once (public holidays, say), also dates the series reaches only once extended;
     a date that has an exception already keeps it."""
     _add_skips(series, skips)
@@ -270,11 +290,13 @@ def skip_dates(series: Series, skips: dict[date, str]) -> Series:
     return series
 
 
-def _add_skips(series: Series, skips: dict[date, str]) -> None:
+def _add_skips(series: Series, skips: dict[date, str | Texts]) -> None:
     taken = {e.original_date for e in series.exceptions}
     for day, reason in sorted(skips.items()):
         if day not in taken and day.isoweekday() in series.weekday_list:
-            series.exceptions.append(SeriesException(original_date=day, kind="skip", reason=reason[:300]))
+            exc = SeriesException(original_date=day, kind="skip")
+            exc.set_texts("reason", reason_texts(reason))
+            series.exceptions.append(exc)
 
 
 def update_series(series: Series, **changes) -> Series:
@@ -310,13 +332,14 @@ def _assign(series: Series, values: dict) -> None:
     series.updated_at = utcnow()
 
 
-def skip_occurrence(series: Series, day: date, reason: str = "") -> Series:
+def skip_occurrence(series: Series, day: date, reason: str | Texts = "") -> Series:
     """Skip one date of the series (a holiday); survives every later edit."""
     _set_exception(series, day, "skip", None, None, reason)
     return series
 
 
-def move_occurrence(series: Series, day: date, start: datetime, end: datetime, reason: str = "") -> Series:
+def move_occurrence(series: Series, day: date, start: datetime, end: datetime,
+                    reason: str | Texts = "") -> Series:
     """Move one occurrence to another time; survives every later edit."""
     errors: dict = {}
     _check_times(errors, start, end)
@@ -344,7 +367,8 @@ def _set_exception(series, day, kind, start, end, reason) -> None:
     if exc is None:
         exc = SeriesException(original_date=day)
         series.exceptions.append(exc)
-    exc.kind, exc.new_start, exc.new_end, exc.reason = kind, start, end, reason[:300]
+    exc.kind, exc.new_start, exc.new_end = kind, start, end
+    exc.set_texts("reason", reason_texts(reason))
     _expand(series)
 
 
@@ -408,10 +432,10 @@ def _expand(series: Series, now: datetime | None = None) -> None:
             continue
         if session.detached or min(session.start_at, start) <= now:
             continue
-        _follow(session, series, start, end, language, status, exc.reason if exc else "")
+        _follow(session, series, start, end, language, status, exc.texts("reason") if exc else {})
     for day, session in existing.items():
         if day not in wanted and not session.detached and session.start_at > now:
-            _follow(session, series, session.start_at, session.end_at, session.language, "cancelled", "")
+            _follow(session, series, session.start_at, session.end_at, session.language, "cancelled", {})
     db.session.add_all(created)
     for session in created:
         _announce(session, {"created"})
@@ -429,7 +453,7 @@ def _follow(session: Session, series: Series, start, end, language, status, reas
         setattr(session, key, value)
     if "status" in changed:
         session.cancelled_at = utcnow() if status == "cancelled" else None
-        session.cancel_reason = reason[:300] if status == "cancelled" else ""
+        session.set_texts("cancel_reason", reason_texts(reason) if status == "cancelled" else {})
     _touch(session, significant=bool(set(changed) - {"capacity"}))
     names = {"start_at": "time", "end_at": "time", "format": "format", "venue_id": "place", "room_id": "place",
              "capacity": "capacity", "language": "language"}

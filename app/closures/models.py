@@ -6,7 +6,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.calendar.models import Session, Venue
+from app.calendar.models import Session, Translated, Venue
 from app.extensions import db, one_of
 from app.mixins import CreatedAtMixin, TimestampsMixin
 from app.timeutil import UTCDateTime
@@ -14,7 +14,7 @@ from app.timeutil import UTCDateTime
 ACTIONS = ("online", "cancel")  # what a closure does to the on-site sessions: switch them online, or cancel them
 
 
-class Closure(TimestampsMixin, db.Model):
+class Closure(Translated, TimestampsMixin, db.Model):
     __tablename__ = "closure"
     __table_args__ = (
         sa.CheckConstraint("last_day >= first_day", name="days_in_order"),
@@ -24,7 +24,9 @@ class Closure(TimestampsMixin, db.Model):
     venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id"), index=True)
     first_day: Mapped[date] = mapped_column(sa.Date)  # Brussels dates, both included
     last_day: Mapped[date] = mapped_column(sa.Date)
-    reason: Mapped[str] = mapped_column(sa.String(300))
+    reason_fr: Mapped[str] = mapped_column(sa.String(300))
+    reason_nl: Mapped[str] = mapped_column(sa.String(300), default="")
+    reason_en: Mapped[str] = mapped_column(sa.String(300), default="")
     action: Mapped[str] = mapped_column(sa.String(6))  # switch on-site sessions online, or cancel them
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
@@ -50,7 +52,7 @@ class ClosureEffect(db.Model):
     session: Mapped[Session] = relationship()
 
 
-class CapacityCap(CreatedAtMixin, db.Model):
+class CapacityCap(Translated, CreatedAtMixin, db.Model):
     """For a period, new registrations on site respect a share of each room's capacity."""
 
     __tablename__ = "capacity_cap"
@@ -63,6 +65,8 @@ class CapacityCap(CreatedAtMixin, db.Model):
     first_day: Mapped[date] = mapped_column(sa.Date)
     last_day: Mapped[date] = mapped_column(sa.Date)
     percent: Mapped[int] = mapped_column()
-    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    reason_fr: Mapped[str] = mapped_column(sa.String(300), default="")
+    reason_nl: Mapped[str] = mapped_column(sa.String(300), default="")
+    reason_en: Mapped[str] = mapped_column(sa.String(300), default="")
 
     venue: Mapped[Venue | None] = relationship()

@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from app.calendar import services as calendar
-from app.calendar.models import ON_SITE_FORMATS, Room, Session, Venue
+from app.calendar.models import ON_SITE_FORMATS, Room, Session, Texts, Venue, as_texts
 from app.closures.caps import effective_capacity
 from app.closures.models import ACTIONS, CapacityCap, Closure, ClosureEffect
 from app.errors import ValidationError
@@ -23,7 +23,7 @@ class Affected:
     registrations: list[Registration]
 
 
-def _check(venue: Venue | None, first: date | None, last: date | None, reason: str, action: str) -> None:
+def _check(venue: Venue | None, first: date | None, last: date | None, reason: Texts, action: str) -> None:
     errors = {}
     if venue is None:
         errors["venue"] = _l("Choose a venue.")
@@ -35,10 +35,11 @@ def _check(venue: Venue | None, first: date | None, last: date | None, reason: s
         errors["last_day"] = _l("The last day must not come before the first.")
     elif first is not None and (last - first).days > 366:
         errors["last_day"] = _l("A closure lasts at most a year.")
-    if not reason.strip():
-        errors["reason"] = _l("Give the reason, as the public will read it.")
-    elif len(reason) > 300:
-        errors["reason"] = _l("The reason is too long (300 characters at most).")
+    if not (reason.get("fr") or "").strip():
+        errors["reason_fr"] = _l("Give the reason, as the public will read it.")
+    for lang, text in reason.items():
+        if len(text or "") > 300:
+            errors[f"reason_{lang}"] = _l("The reason is too long (300 characters at most).")
     if action not in ACTIONS:
         errors["action"] = _l("Choose to switch the sessions online or to cancel them.")
     if errors:
@@ -60,19 +61,21 @@ def affected_sessions(venue: Venue, first: date, last: date) -> list[Affected]:
     return [Affected(s, people[s.id]) for s in sessions]
 
 
-def preview_closure(venue: Venue | None, first: date | None, last: date | None, reason: str,
+def preview_closure(venue: Venue | None, first: date | None, last: date | None, reason: str | Texts,
                     action: str) -> list[Affected]:
-    _check(venue, first, last, reason, action)
+    _check(venue, first, last, as_texts(reason), action)
     return affected_sessions(venue, first, last)
 
 
-def declare_closure(venue: Venue | None, first: date | None, last: date | None, reason: str, action: str,
+def declare_closure(venue: Venue | None, first: date | None, last: date | None, reason: str | Texts, action: str,
                     user=None) -> Closure:
     """Record the closure and apply it to every session concerned (each told in their language), all or
     nothing: a session that cannot be changed leaves the closure and every other session as they were."""
+    reason = as_texts(reason)
     _check(venue, first, last, reason, action)
-    closure = Closure(venue=venue, first_day=first, last_day=last, reason=reason.strip(), action=action,
+    closure = Closure(venue=venue, first_day=first, last_day=last, action=action,
                       created_by_id=getattr(user, "id", None))
+    closure.set_texts("reason", reason)
     db.session.add(closure)
     db.session.flush()
     apply_closure(closure)
@@ -98,7 +101,7 @@ def apply_closure(closure: Closure) -> list[Session]:
         if closure.action == "online":
             calendar.update_session(session, format="online")
         else:
-            calendar.cancel_session(session, closure.reason)
+            calendar.cancel_session(session, closure.texts("reason"))
         changed.append(session)
     db.session.flush()
     return changed
@@ -106,7 +109,7 @@ def apply_closure(closure: Closure) -> list[Session]:
 
 def change_closure(closure: Closure, first: date | None, last: date | None) -> Closure:
     """Extend a closure or end it early: new days are handled, days no longer closed get their sessions back."""
-    _check(closure.venue, first, last, closure.reason, closure.action)
+    _check(closure.venue, first, last, closure.texts("reason"), closure.action)
     closure.first_day, closure.last_day = first, last
     start, end = local_day_bounds(first, last)
     for effect in list(closure.effects):
@@ -138,17 +141,20 @@ def closures_ahead(days: int = 8 * 7) -> list[Closure]:
 
 
 def add_capacity_cap(venue: Venue | None, first: date | None, last: date | None, percent,
-                     reason: str = "") -> CapacityCap:
+                     reason: str | Texts = "") -> CapacityCap:
     errors = {}
     if first is None or last is None or last < first:
         errors["last_day"] = str(_l("The last day must not come before the first."))
     if not isinstance(percent, int) or not 1 <= percent <= 100:
         errors["percent"] = str(_l("Give a share from 1 to 100 %."))
-    if len(reason) > 300:
-        errors["reason"] = str(_l("The reason is too long (300 characters at most)."))
+    reason = as_texts(reason)
+    for lang, text in reason.items():
+        if len(text or "") > 300:
+            errors[f"reason_{lang}"] = str(_l("The reason is too long (300 characters at most)."))
     if errors:
         raise ValidationError(errors)
-    cap = CapacityCap(venue=venue, first_day=first, last_day=last, percent=percent, reason=reason.strip())
+    cap = CapacityCap(venue=venue, first_day=first, last_day=last, percent=percent)
+    cap.set_texts("reason", reason)
     db.session.add(cap)
     db.session.flush()
     return cap

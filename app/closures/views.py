@@ -7,25 +7,29 @@ from flask_login import current_user
 
 from app.accounts.access import require
 from app.calendar.models import Venue
+from app.calendar.queries import venues_by_name
 from app.closures import services
 from app.closures.forms import CapacityCapForm, ChangeClosureForm, ClosureForm
 from app.closures.models import Closure
 from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
+from app.i18n import current_lang
 from app.videorooms.services import sync_due
+from app.web.forms import texts_of
 from app.web.urls import language_blueprint
 
 bp = language_blueprint("closures", __name__, "/staff")
 
 
 def _venues() -> list[tuple[int, str]]:
-    return [(v.id, v.name) for v in db.session.scalars(db.select(Venue).order_by(Venue.name))]
+    lang = current_lang()
+    return [(v.id, v.localized("name", lang)) for v in venues_by_name(lang)]
 
 
 def _attach(form, errors: dict[str, str]) -> None:
     for name, message in errors.items():
-        field = form._fields.get(name)
+        field = form._fields.get(name) or form._fields.get(f"{name}_fr")  # a text's French field
         if field is not None:
             field.errors = list(field.errors) + [message]
 
@@ -45,7 +49,7 @@ def new():
     affected, status = None, 200
     if form.validate_on_submit():
         venue = db.session.get(Venue, form.venue.data)
-        values = (venue, form.first_day.data, form.last_day.data, form.reason.data, form.action.data)
+        values = (venue, form.first_day.data, form.last_day.data, texts_of(form, "reason"), form.action.data)
         try:
             if form.confirm.data:
                 with unit_of_work():
@@ -95,7 +99,7 @@ def new_cap():
         try:
             with unit_of_work():
                 services.add_capacity_cap(venue, form.first_day.data, form.last_day.data, form.percent.data,
-                                          form.reason.data or "")
+                                          texts_of(form, "reason"))
             flash(_("The capacity cap is set. Sessions already over it are listed below."), "success")
             return redirect(url_for("closures.index"), 303)
         except ValidationError as exc:

@@ -44,30 +44,46 @@ PARTNERS = {
             "https://www.federation-wallonie-bruxelles.be"),
 }
 
-CENTRE = "Cité des métiers / Beroepenpunt"
+# Venues and rooms are named by their French name below (the key staff see first); every text has its
+# French, Dutch and English version (Brussels streets and communes have an official French and Dutch name).
+CENTRE = "Cité des métiers"
 EFP_VENUE = "EFP – Espace Formation PME"
+MULTIMEDIA = "Espace multimédia"
+CONFERENCE = "Salle de conférence"
 
-# name: (address, accessibility notes, [(room, capacity, notes)])
+# French name: {"name", "address", "notes": (fr, nl, en), "rooms": [((fr, nl, en) name, capacity, (fr, nl, en) notes)]}
 VENUES = {
-    CENTRE: (
-        "Avenue de l'Astronomie 14, 1210 Saint-Josse-ten-Noode",
-        "Entrée de plain-pied, ascenseur vers tous les étages, toilettes adaptées. "
-        "/ Gelijkvloerse ingang, lift naar alle verdiepingen, aangepast toilet.",
-        [
-            ("Auditorium", 60,
-             "Boucle magnétique, places pour fauteuils roulants. / Ringleiding, plaatsen voor rolstoelen."),
-            ("Horizon", 24, "Tables réglables en hauteur. / In hoogte verstelbare tafels."),
-            ("Tremplin", 16, "Salle calme, lumière naturelle. / Rustige zaal met daglicht."),
-            ("Espace multimédia / Multimediaruimte", 12,
-             "Ordinateurs avec loupe d'écran. / Computers met schermvergroting."),
+    CENTRE: {
+        "name": (CENTRE, "Beroepenpunt", "Cité des métiers"),
+        "address": ("Avenue de l'Astronomie 14, 1210 Saint-Josse-ten-Noode",
+                    "Sterrenkundelaan 14, 1210 Sint-Joost-ten-Node", ""),
+        "notes": ("Entrée de plain-pied, ascenseur vers tous les étages, toilettes adaptées.",
+                  "Gelijkvloerse ingang, lift naar alle verdiepingen, aangepast toilet.",
+                  "Step-free entrance, lift to every floor, accessible toilets."),
+        "rooms": [
+            (("Auditorium", "Auditorium", "Auditorium"), 60,
+             ("Boucle magnétique, places pour fauteuils roulants.", "Ringleiding, plaatsen voor rolstoelen.",
+              "Hearing loop, wheelchair spaces.")),
+            (("Horizon", "Horizon", "Horizon"), 24,
+             ("Tables réglables en hauteur.", "In hoogte verstelbare tafels.", "Height-adjustable tables.")),
+            (("Tremplin", "Tremplin", "Tremplin"), 16,
+             ("Salle calme, lumière naturelle.", "Rustige zaal met daglicht.", "Quiet room with daylight.")),
+            ((MULTIMEDIA, "Multimediaruimte", "Multimedia room"), 12,
+             ("Ordinateurs avec loupe d'écran.", "Computers met schermvergroting.",
+              "Computers with screen magnifiers.")),
         ],
-    ),
-    EFP_VENUE: (
-        "Rue de Stalle 292B, 1180 Uccle",
-        "Accès de plain-pied par l'entrée principale. / Gelijkvloerse toegang via de hoofdingang.",
-        [("Salle de conférence / Conferentiezaal", 40, "")],
-    ),
+    },
+    EFP_VENUE: {
+        "name": (EFP_VENUE, "EFP – Espace Formation PME", "EFP – SME Training Centre"),
+        "address": ("Rue de Stalle 292B, 1180 Uccle", "Stallestraat 292B, 1180 Ukkel", ""),
+        "notes": ("Accès de plain-pied par l'entrée principale.", "Gelijkvloerse toegang via de hoofdingang.",
+                  "Step-free access through the main entrance."),
+        "rooms": [((CONFERENCE, "Conferentiezaal", "Conference room"), 40, ("", "", ""))],
+    },
 }
+# The names earlier demos gave, French and Dutch in one field: brought up to date under their French name.
+FORMER_NAMES = {"Cité des métiers / Beroepenpunt": CENTRE, "Espace multimédia / Multimediaruimte": MULTIMEDIA,
+                "Salle de conférence / Conferentiezaal": CONFERENCE}
 
 
 def _texts(fr, nl, en):
@@ -436,7 +452,7 @@ SERIES = [
     ("study-wednesdays", [3], "14:00", "hybrid", CENTRE, "Auditorium"),
     ("thursday-late-sessions", [4], "16:00", "face_to_face", CENTRE, "Horizon"),
     ("pto", [2, 4], "09:00", "face_to_face", CENTRE, "Auditorium"),
-    ("explorama", [1], "09:30", "face_to_face", CENTRE, "Espace multimédia / Multimediaruimte"),
+    ("explorama", [1], "09:30", "face_to_face", CENTRE, MULTIMEDIA),
 ]
 
 # One-off sessions: (activity, days from today, "HH:MM", format, venue, room, cancelled because)
@@ -453,18 +469,21 @@ ONE_OFFS = [
     ("police-pre-training", 36, "09:30", "face_to_face", CENTRE, "Auditorium", ""),
     ("working-at-the-airport", -12, "09:30", "face_to_face", CENTRE, "Auditorium", ""),
     ("working-at-the-airport", 15, "09:30", "face_to_face", CENTRE, "Auditorium",
-     "Les employeurs ont reporté leurs recrutements. / De werkgevers hebben hun aanwervingen uitgesteld."),
+     {"fr": "Les employeurs ont reporté leurs recrutements.", "nl": "De werkgevers hebben hun aanwervingen uitgesteld.",
+      "en": "The employers have postponed their recruitment."}),
     ("working-at-the-airport", 29, "09:30", "face_to_face", CENTRE, "Auditorium", ""),
-    ("work-linked-training", 22, "10:00", "face_to_face", EFP_VENUE, "Salle de conférence / Conferentiezaal", ""),
-    ("inforizon", 5, "09:00", "face_to_face", CENTRE, "Espace multimédia / Multimediaruimte", ""),
+    ("work-linked-training", 22, "10:00", "face_to_face", EFP_VENUE, CONFERENCE, ""),
+    ("inforizon", 5, "09:00", "face_to_face", CENTRE, MULTIMEDIA, ""),
     ("inforizon", 33, "13:00", "online", None, None, ""),
     ("pass-avenir", 10, "10:00", "online", None, None, ""),
     ("pass-avenir", 24, "10:00", "face_to_face", CENTRE, "Tremplin", ""),
 ]
 
 # The exceptions the demo shows: one date skipped, one occurrence moved (to the next day, same time).
-SKIP = ("thursday-late-sessions", 21, "Fermeture exceptionnelle. / Uitzonderlijke sluiting.")
-MOVE = ("how-to-use-your-cv", 14, 1, "Déplacé au lendemain. / Verplaatst naar de volgende dag.")
+SKIP = ("thursday-late-sessions", 21, {"fr": "Fermeture exceptionnelle.", "nl": "Uitzonderlijke sluiting.",
+                                        "en": "Exceptional closure."})
+MOVE = ("how-to-use-your-cv", 14, 1, {"fr": "Déplacé au lendemain.", "nl": "Verplaatst naar de volgende dag.",
+                                      "en": "Moved to the next day."})
 
 WINDOW_BEFORE_DAYS = 14
 WINDOW_AFTER_DAYS = 56

@@ -47,15 +47,21 @@ def load_reference() -> dict[str, Activity]:
     partners = {slug: _upsert(Partner, "slug", slug, name_fr=fr, name_nl=nl, name_en=en, room_provider=provider,
                               website=site)
                 for slug, (fr, nl, en, provider, site) in content.PARTNERS.items()}
-    for name, (address, notes, rooms) in content.VENUES.items():
-        venue = _upsert(Venue, "name", name, address=address, accessibility_notes=notes)
+    for name, spec in content.VENUES.items():
+        _rename_former(Venue, name)
+        venue = _upsert(Venue, "name_fr", name, **_three("name", spec["name"]), **_three("address", spec["address"]),
+                        **_three("accessibility_notes", spec["notes"]))
         db.session.flush()
-        for room_name, capacity, room_notes in rooms:
-            room = db.session.scalar(db.select(Room).filter_by(venue_id=venue.id, name=room_name))
+        for room_names, capacity, room_notes in spec["rooms"]:
+            _rename_former(Room, room_names[0], venue_id=venue.id)
+            room = db.session.scalar(db.select(Room).filter_by(venue_id=venue.id, name_fr=room_names[0]))
             if room is None:
-                room = Room(venue=venue, name=room_name)
+                room = Room(venue=venue, name_fr=room_names[0])
                 db.session.add(room)
-            room.capacity, room.accessibility_notes = capacity, room_notes
+            room.capacity = capacity
+            for field, value in {**_three("name", room_names), **_three("accessibility_notes", room_notes)}.items():
+                if getattr(room, field) != value:
+                    setattr(room, field, value)
     activities = {}
     for slug, spec in content.ACTIVITIES.items():
         texts = {}
@@ -72,6 +78,20 @@ def load_reference() -> dict[str, Activity]:
     return activities
 
 
+def _three(field: str, texts: tuple[str, str, str]) -> dict[str, str]:
+    """`field_fr/_nl/_en` from (French, Dutch, English)."""
+    return dict(zip((f"{field}_fr", f"{field}_nl", f"{field}_en"), texts, strict=True))
+
+
+def _rename_former(model, name: str, **where) -> None:
+    """A venue or room an earlier demo named in French and Dutch at once takes its French name."""
+    for former, current in content.FORMER_NAMES.items():
+        if current == name and db.session.scalar(db.select(model).filter_by(name_fr=name, **where)) is None:
+            row = db.session.scalar(db.select(model).filter_by(name_fr=former, **where))
+            if row is not None:
+                row.name_fr = name
+
+
 def _upsert(model, key: str, value, **fields):
     row = db.session.scalar(db.select(model).filter_by(**{key: value}))
     if row is None:
@@ -86,8 +106,8 @@ def _upsert(model, key: str, value, **fields):
 def place(venue_name: str | None, room_name: str | None) -> tuple[Venue | None, Room | None]:
     if venue_name is None:
         return None, None
-    venue = db.session.scalar(db.select(Venue).filter_by(name=venue_name))
-    room = next((r for r in venue.rooms if r.name == room_name), None)
+    venue = db.session.scalar(db.select(Venue).filter_by(name_fr=venue_name))
+    room = next((r for r in venue.rooms if r.name_fr == room_name), None)
     return venue, room
 
 
@@ -95,10 +115,11 @@ def _capacity(activity: Activity, room: Room | None) -> int:
     return min(activity.default_capacity, room.capacity) if room else activity.default_capacity
 
 
-def holiday_skips(first: date, last: date) -> dict[date, str]:
-    """The Belgian public holidays of the window, as skipped dates with their names in French and Dutch."""
-    french, dutch = belgian_holidays(first, last, "fr"), belgian_holidays(first, last, "nl")
-    return {day: f"Jour férié : {name}. / Feestdag: {dutch[day]}." for day, name in french.items()}
+def holiday_skips(first: date, last: date) -> dict[date, dict[str, str]]:
+    """The Belgian public holidays of the window, as skipped dates with their names in each language."""
+    french, dutch, english = (belgian_holidays(first, last, lang) for lang in ("fr", "nl", "en"))
+    return {day: {"fr": f"Jour férié\u00a0: {name}.", "nl": f"Feestdag: {dutch[day]}.",
+                  "en": f"Public holiday: {english[day]}."} for day, name in french.items()}
 
 
 def _ensure_series(activity, weekdays, at, fmt, venue_name, room_name, first: date, last: date) -> Series:
@@ -130,7 +151,8 @@ def _ensure_exceptions(series_by_slug: dict[str, Series], today: date) -> None:
     now = utcnow()
     slug, days, reason = content.SKIP
     series = series_by_slug[slug]
-    if not any(e.kind == "skip" and e.original_date > today and e.reason == reason for e in series.exceptions):
+    if not any(e.kind == "skip" and e.original_date > today and e.reason_fr == reason["fr"]
+               for e in series.exceptions):
         day = _occurrence_on_or_after(series, today + timedelta(days=days))
         if day:
             services.skip_occurrence(series, day, reason)

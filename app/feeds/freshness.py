@@ -16,7 +16,7 @@ from app.calendar.queries import SessionFilter, session_query
 from app.extensions import db
 
 # Bump when the builder's output changes for the same data, so clients fetch the new form.
-FEED_FORMAT = "2"
+FEED_FORMAT = "3"
 
 # The texts a feed shows and the links its filters follow, outside the session rows.
 _REFERENCE_QUERIES = (
@@ -24,8 +24,9 @@ _REFERENCE_QUERIES = (
               Activity.summary_nl, Activity.summary_en, Activity.theme_id, Activity.organiser_id,
               Activity.schools_only).order_by(Activity.id),
     sa.select(Theme.id, Theme.label_fr, Theme.label_nl, Theme.label_en).order_by(Theme.id),
-    sa.select(Venue.id, Venue.name, Venue.address).order_by(Venue.id),
-    sa.select(Room.id, Room.name).order_by(Room.id),
+    sa.select(Venue.id, Venue.name_fr, Venue.name_nl, Venue.name_en, Venue.address_fr, Venue.address_nl,
+              Venue.address_en).order_by(Venue.id),
+    sa.select(Room.id, Room.name_fr, Room.name_nl, Room.name_en).order_by(Room.id),
     sa.select(activity_audience).order_by(*activity_audience.c),
     sa.select(activity_cohost).order_by(*activity_cohost.c),
 )

@@ -90,7 +90,7 @@ class _EventWriter:
         key = (session.format, session.venue_id, session.room_id)
         found = self._places.get(key)
         if found is None:
-            place = place_of(session)
+            place = place_of(session, self.words.lang)
             if place is None:
                 found = self.words.online
             else:
@@ -107,7 +107,7 @@ class _EventWriter:
         cancelled = session.status == "cancelled"
         lines = []
         if cancelled:
-            lines.append(f"{words.cancelled_line} {session.cancel_reason}".rstrip())
+            lines.append(f"{words.cancelled_line} {session.localized('cancel_reason', words.lang)}".rstrip())
         if summary:
             lines += [summary, ""]
         lines += [

@@ -14,6 +14,7 @@ from app.calendar.queries import MAX_SPAN_DAYS, get_public_session, list_session
 from app.feeds.freshness import feed_validators
 from app.feeds.ics import build_feed
 from app.i18n import LANGS, negotiate
+from app.text import file_name
 from app.timeutil import local_day_bounds, local_today, to_local, utcnow
 
 bp = Blueprint("feeds", __name__)
@@ -91,7 +92,8 @@ def session_ics(session_id: int):
     body = build_feed([session], lang, current_app.config["BASE_URL"], name=None, refresh_hours=None)
     response = Response(body, content_type=CALENDAR_TYPE)
     day = to_local(session.start_at).date().isoformat()
-    response.headers.set("Content-Disposition", "attachment", filename=f"{session.activity.slug}-{day}.ics")
+    name = file_name(session.activity.localized("title", lang), day, "ics")  # in the language asked
+    response.headers.set("Content-Disposition", "attachment", filename=name)
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.add_etag()
     response.last_modified = session.updated_at

@@ -7,7 +7,7 @@ from email.utils import parseaddr
 from types import SimpleNamespace
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.attendance.qr import checkin_for_message
@@ -22,6 +22,7 @@ from app.messages.models import Kind, OutboxMessage
 from app.messages.outbox import SUBJECT_MAX, queue_message
 from app.registrations.models import Registration
 from app.timeutil import to_local
+from app.typography import format_datetime
 
 
 def links(registration: Registration) -> dict[str, str]:
@@ -33,7 +34,7 @@ def links(registration: Registration) -> dict[str, str]:
         "ics": f"{base}/feeds/registrations/{token}.ics",
         "survey": f"{base}/{lang}/registration/{token}/survey",
         "calendar": f"{base}/{lang}/",
-        "join": f"{base}/join/{token}",
+        "join": f"{base}/join/{token}?lang={lang}",  # a damaged link still shows its page in the person's language
     }
 
 
@@ -67,10 +68,10 @@ def _when(start: datetime, end: datetime) -> str:
              end=format_datetime(end, "HH:mm"))
 
 
-def _place(placed, join_below: bool | None) -> str:
+def _place(placed, lang: str, join_below: bool | None) -> str:
     """Where: the venue with its address, "or online" for a hybrid session; an online session says where
     its link is (`join_below`: in this message; False: it comes with the reminder; None: say nothing of it)."""
-    found = place_of(placed)
+    found = place_of(placed, lang)
     if found is None:
         if join_below is None:
             return _("Online")
@@ -86,17 +87,17 @@ def session_details(session: Session, lang: str, join_below: bool | None = False
         "title": session.activity.localized("title", lang),
         "summary": session.activity.localized("summary", lang),
         "when": _when(session.start_at, session.end_at),
-        "place": _place(session, join_below),
+        "place": _place(session, lang, join_below),
         "url": f"{current_app.config['BASE_URL']}/{lang}/sessions/{session.id}",
     }
 
 
 def closure_reason(closure: Closure | None, lang: str) -> str:
     """The reason of a closure as the person reads it, in their language."""
-    return closure.reason if closure is not None else ""
+    return closure.localized("reason", lang) if closure is not None else ""
 
 
-def what_changed(session: Session, before: dict | None) -> dict | None:
+def what_changed(session: Session, before: dict | None, lang: str) -> dict | None:
     """{"when": (was, now), "place": (was, now)} for what a change moved; None when nothing shown moved."""
     if not before:
         return None
@@ -109,8 +110,8 @@ def what_changed(session: Session, before: dict | None) -> dict | None:
     if "format" in before:
         venue = db.session.get(Venue, before["venue_id"]) if before.get("venue_id") else None
         room = db.session.get(Room, before["room_id"]) if before.get("room_id") else None
-        was = _place(SimpleNamespace(format=before["format"], venue=venue, room=room), None)
-        now = _place(session, None)
+        was = _place(SimpleNamespace(format=before["format"], venue=venue, room=room), lang, None)
+        now = _place(session, lang, None)
         if was != now:
             found["place"] = (was, now)
     return found or None
@@ -153,7 +154,7 @@ def render(kind: Kind | str, registration: Registration, *, position: int | None
             reason = closure_reason(closure, lang) or reason
         hybrid_later = (session.format == "hybrid" and registration.status == "confirmed" and not join
                         and kind in (Kind.CONFIRMATION, Kind.LINKS))
-        changed = what_changed(session, details.get("before")) if kind == Kind.CHANGE else None
+        changed = what_changed(session, details.get("before"), lang) if kind == Kind.CHANGE else None
         context = dict(registration=registration, details=shown, links=links(registration),
                        paragraphs=content.paragraphs(kind, position=position, reason=reason,
                                                      closure=closure is not None, listed=bool(changed),

@@ -86,7 +86,8 @@ def registrations_csv(session: Session, labels: dict[str, str], header: list[str
     for r in registrations_of(session):
         mark = marks.get(r.id)
         writer.writerow([safe_cell(v) for v in (
-            r.name, r.email or r.phone or "", labels.get(r.status, r.status), r.language, r.channel,
+            r.name, r.email or r.phone or "", labels.get(r.status, r.status),
+            labels.get(f"language:{r.language}", r.language), labels.get(f"channel:{r.channel}", r.channel),
             to_local(r.created_at).strftime("%Y-%m-%d %H:%M"), labels.get(mark.status, "") if mark else "")])
     return out.getvalue()
 

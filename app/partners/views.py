@@ -6,15 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.access import can, require
-from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, ONLINE_FORMATS, Partner, Session, Venue
+from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, ONLINE_FORMATS, Partner, Session
+from app.calendar.queries import rooms_by_name, venues_by_name
 from app.database import unit_of_work
 from app.errors import DomainError
 from app.extensions import db
+from app.i18n import current_lang
 from app.integrations.registry import FALLBACK, LABELS
 from app.partners import services
 from app.partners.forms import ProposalForm, ProviderForm, ReviewForm
 from app.partners.models import SessionProposal
 from app.videorooms.services import provider_in_use, session_provider
+from app.web.labels import LANGUAGE_NAMES, REGISTRATION_CHANNEL_LABELS
 from app.web.urls import language_blueprint
 
 bp = language_blueprint("partners", __name__, "/partner")
@@ -33,12 +36,15 @@ def session(session_id: int):
     require("see_registrations", session=found)
     provider = session_provider(found) if found.format in ONLINE_FORMATS else None
     return render_template("partners/session.html", s=found, registrations=services.registrations_of(found),
-                           provider=provider, provider_labels=LABELS)
+                           provider=provider, provider_labels=LABELS, channel_labels=REGISTRATION_CHANNEL_LABELS)
 
 
 def status_labels() -> dict[str, str]:
+    """The words of the codes a registration's row shows: status, attendance, channel, language."""
     return {"confirmed": _("Confirmed"), "waitlisted": _("Waiting list"), "cancelled": _("Cancelled"),
-            "present": _("Present"), "absent": _("Absent")}
+            "present": _("Present"), "absent": _("Absent"),
+            **{f"channel:{code}": str(label) for code, label in REGISTRATION_CHANNEL_LABELS.items()},
+            **{f"language:{code}": name for code, name in LANGUAGE_NAMES.items()}}
 
 
 @bp.get("/sessions/<int:session_id>/registrations.csv")
@@ -59,10 +65,12 @@ def _proposal_form() -> ProposalForm:
         (a.id, a.localized("title", g.lang)) for a in activities]
     form.format.choices = [(code, label) for code, label in
                            zip(FORMATS, (_("Face-to-face"), _("Online"), _("Hybrid")), strict=True)]
-    venues = list(db.session.scalars(db.select(Venue).order_by(Venue.name)))
-    form.venue.choices = [(None, _("No venue (online)"))] + [(v.id, v.name) for v in venues]
+    lang = current_lang()
+    venues = venues_by_name(lang)
+    form.venue.choices = [(None, _("No venue (online)"))] + [(v.id, v.localized("name", lang)) for v in venues]
     form.room.choices = [(None, _("No particular room"))] + [
-        (r.id, f"{v.name} · {r.name}") for v in venues for r in v.rooms]
+        (r.id, f"{v.localized('name', lang)} · {r.localized('name', lang)}") for v in venues
+        for r in rooms_by_name(v, lang)]
     form.language.choices = list(zip(DELIVERY_LANGUAGES, (_("French"), _("Dutch"), _("English"),
                                                            _("French and Dutch")), strict=True))
     if request.method == "GET":

@@ -294,7 +294,8 @@ def on_session_changed(session: Session, changes: set[str], before: dict | None 
     if "cancelled" in changes:
         details = _change_details(session, changes, {})
         for registration in active_registrations(session):
-            enqueue("cancellation", registration, reason=session.cancel_reason, details=details)
+            enqueue("cancellation", registration, reason=session.localized("cancel_reason", registration.language),
+                    details=details)
     elif changes & {"time", "format", "place", "restored"}:
         details = _change_details(session, changes, before or {})
         for registration in active_registrations(session):

@@ -13,7 +13,8 @@ from app.messages.invitation import personal_calendar
 from app.messages.services import links, session_details
 from app.registrations import services
 from app.registrations.forms import CancelForm, SurveyForm
-from app.timeutil import utcnow
+from app.text import file_name
+from app.timeutil import to_local, utcnow
 from app.videorooms.services import JOIN_OPENS_BEFORE
 from app.web.urls import LANG_PREFIX, speaks_language
 
@@ -78,6 +79,8 @@ def survey(token: str):
 def ics(token: str):
     registration = _registration(token)
     body = personal_calendar(registration, current_app.config["BASE_URL"])
-    return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="session-{registration.session_id}.ics"',
-        "Cache-Control": "private, no-store"})
+    session, lang = registration.session, registration.language
+    name = file_name(session.activity.localized("title", lang), to_local(session.start_at).date().isoformat(), "ics")
+    response = Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, no-store"})
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response

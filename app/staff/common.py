@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from app.calendar.models import Activity, Room, Session, Venue
+from app.calendar.queries import rooms_by_name, venues_by_name
 from app.extensions import db
+from app.i18n import current_lang
 from app.staff.blueprint import bp
 from app.text import fold
 from app.timeutil import BRUSSELS, real_local
@@ -29,11 +31,13 @@ def activity_choices(lang: str) -> list[tuple[str, str]]:
     return [("", "—")] + sorted(options, key=lambda option: (fold(option[1]), option[1], option[0]))
 
 
-def place_choices() -> tuple[list, list]:
-    """(venue options, room options) for select fields; '' means none."""
-    venues = list(db.session.scalars(db.select(Venue).order_by(Venue.name)))
-    rooms = [(str(r.id), f"{v.name} · {r.name} ({r.capacity})") for v in venues for r in v.rooms]
-    return [("", "—")] + [(str(v.id), v.name) for v in venues], [("", "—")] + rooms
+def place_choices(lang: str | None = None) -> tuple[list, list]:
+    """(venue options, room options) for select fields, named in `lang` (the page's); '' means none."""
+    lang = lang or current_lang()
+    venues = venues_by_name(lang)
+    rooms = [(str(r.id), f"{v.localized('name', lang)} · {r.localized('name', lang)} ({r.capacity})")
+             for v in venues for r in rooms_by_name(v, lang)]
+    return [("", "—")] + [(str(v.id), v.localized("name", lang)) for v in venues], [("", "—")] + rooms
 
 
 def venue_and_room(venue_id: str | None, room_id: str | None) -> tuple[Venue | None, Room | None]:

@@ -17,11 +17,11 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, DateInput, DateTimeLocalInput, ListWidget, NumberInput, TimeInput
 
 from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, LANGS
-from app.web.forms import ExistingLocalTime, Within
+from app.web.forms import ExistingLocalTime, Within, add_translated_fields
 from app.web.labels import CHANNEL_LABELS, DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS, LANGUAGE_NAMES
 
 WEEKDAYS = [(1, _l("Monday")), (2, _l("Tuesday")), (3, _l("Wednesday")), (4, _l("Thursday")), (5, _l("Friday")),
@@ -197,15 +197,17 @@ class SessionForm(SessionEditForm):
 
 
 class CancelSessionForm(FlaskForm):
-    reason = TextAreaField(_l("Reason, told to everyone registered"), validators=[
-        REQUIRED, Length(max=300, message=_l("The reason is too long (300 characters at most)."))])
     submit = SubmitField(_l("Cancel the session"))
 
 
 class SkipForm(FlaskForm):
     day = DayField(validators=[REQUIRED])
-    reason = StringField(_l("Reason (optional)"), validators=[
-        Length(max=300, message=_l("The reason is too long (300 characters at most)."))])
+
+
+REASON_TOO_LONG = _l("The reason is too long (300 characters at most).")
+add_translated_fields(CancelSessionForm, "reason", _l("Reason, told to everyone registered"), TextAreaField,
+                      required=REQUIRED.message, too_long=REASON_TOO_LONG, render_kw={"rows": 2})
+add_translated_fields(SkipForm, "reason", _l("Reason (optional)"), StringField, too_long=REASON_TOO_LONG)
 
 
 class MoveForm(FlaskForm):

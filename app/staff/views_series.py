@@ -23,6 +23,7 @@ from app.staff.common import (
 from app.staff.forms import WEEKDAYS, MoveForm, RestoreForm, SeriesEditForm, SeriesForm, SkipForm
 from app.staff.services import clock_changes, preview, series_defaults, series_sessions
 from app.timeutil import utcnow
+from app.web.forms import texts_of
 from app.web.labels import DELIVERY_LANGUAGE_LABELS
 from app.web.urls import id_from
 
@@ -154,7 +155,7 @@ def _occurrence_action(series_id: int, form, act):
 @bp.post("/series/<int:series_id>/skip")
 def series_skip(series_id: int):
     def act(series, form):
-        calendar.skip_occurrence(series, form.day.data, form.reason.data or "")
+        calendar.skip_occurrence(series, form.day.data, texts_of(form, "reason"))
         flash(_("The date is skipped; people registered are told."), "success")
     return _occurrence_action(series_id, SkipForm(), act)
 

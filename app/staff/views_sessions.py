@@ -25,7 +25,8 @@ from app.staff.forms import ActionForm, CancelSessionForm, DeskForm, SessionEdit
 from app.staff.services import edit_session, session_registrations, waitlist_positions
 from app.timeutil import BRUSSELS, utcnow
 from app.videorooms.services import room_of
-from app.web.labels import CHANNEL_LABELS, DELIVERY_LANGUAGE_LABELS, PROVIDER_LABELS
+from app.web.forms import texts_of
+from app.web.labels import DELIVERY_LANGUAGE_LABELS, PROVIDER_LABELS, REGISTRATION_CHANNEL_LABELS
 from app.web.urls import id_from
 
 ALIASES = {"start": "start", "end": "duration_minutes"}
@@ -80,7 +81,7 @@ def session_page(found: Session, desk: DeskForm | None = None, status: int = 200
     return render_template(
         "staff/session.html", s=found, registrations=registrations, positions=waitlist_positions(registrations),
         desk=desk, action=ActionForm(), problems=list(problems), room=room_of(found), provider_labels=PROVIDER_LABELS,
-        channel_labels={**CHANNEL_LABELS, "api": _("API")},
+        channel_labels=REGISTRATION_CHANNEL_LABELS,
         is_open=found.status == "scheduled" and found.end_at > utcnow(),
     ), status
 
@@ -137,7 +138,7 @@ def session_cancel(session_id: int):
         return redirect(url_for("staff.session", session_id=found.id), 303)
     if form.validate_on_submit():
         with unit_of_work():
-            calendar.cancel_session(found, form.reason.data.strip())
+            calendar.cancel_session(found, texts_of(form, "reason"))
         flash(_("The session is cancelled; everyone registered is told."), "success")
         return redirect(url_for("staff.session", session_id=found.id), 303)
     return render_template("staff/session_cancel.html", s=found, form=form), 422 if form.is_submitted() else 200

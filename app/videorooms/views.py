@@ -11,6 +11,7 @@ from app.calendar.models import Session
 from app.database import unit_of_work
 from app.errors import ValidationError
 from app.extensions import db
+from app.i18n import LANGS
 from app.registrations.services import find_by_token
 from app.timeutil import utcnow
 from app.videorooms.services import JOIN_OPENS_BEFORE, ask_again_now, choose_provider, room_of, sync_due
@@ -54,7 +55,10 @@ def join(token: str):
     """Opening the link shows the session and one button: only pressing it (a POST) records the join and
     opens the room, so a mail scanner that opens links never marks anyone present."""
     registration = find_by_token(token)
-    if registration is None:
+    if registration is None:  # a damaged link: in the language of the message it came in, if it says so
+        asked = request.args.get("lang", "")
+        if asked in LANGS:
+            g.lang = asked
         return render_template("videorooms/join.html", state="unknown"), 404
     g.lang = registration.language
     session, now = registration.session, utcnow()

@@ -25,6 +25,8 @@ LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 CHANNEL_LABELS = {
     "phone": _l("By phone"), "email": _l("By e-mail"), "desk": _l("At the desk"), "web": _l("Online form"),
 }
+# Every channel a registration can come by: the desk's, and a partner's site through the API.
+REGISTRATION_CHANNEL_LABELS = {**CHANNEL_LABELS, "api": _l("Through the API")}
 
 # The outbox's states of a message.
 MESSAGE_STATUS_LABELS = {"queued": _l("Queued"), "sending": _l("Sending"), "sent": _l("Sent"), "failed": _l("Failed")}

@@ -5,11 +5,12 @@ from urllib.parse import urlencode
 
 import phonenumbers
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_date, format_datetime, format_time, refresh
+from flask_babel import format_time, refresh
 
 from app.calendar.places import place_of
 from app.i18n import LANGS, current_lang
 from app.timeutil import to_local
+from app.typography import format_date, format_datetime
 from app.web.labels import DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS, LANGUAGE_NAMES
 
 
