@@ -95,7 +95,8 @@ def test_unknown_account_wrong_password_and_closed_account_get_the_same_answer(c
     answers = [log_in(client, "nobody@example.be"), log_in(client, "admin@example.be", "wrong password!!"),
                log_in(client, "counsellor@example.be"), log_in(client, "not even an address")]
     assert {a.status_code for a in answers} == {401}
-    problems = {re.search(r'role="alert"><p>([^<]*)<', a.get_data(as_text=True)).group(1) for a in answers}
+    said = r'role="alert"><p class="govuk-notification-banner__heading">([^<]*)<'
+    problems = {re.search(said, a.get_data(as_text=True)).group(1) for a in answers}
     assert problems == {GENERIC}
     with force_locale("en"), pytest.raises(services.LoginFailed) as caught:
         services.authenticate("nobody@example.be", PASSWORD, "10.0.0.1")

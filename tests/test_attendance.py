@@ -67,7 +67,7 @@ def test_the_sheet_lists_the_confirmed_then_the_waiting_list(app, client, w):
     page = _as(app, client, w["admin"]).get(sheet_url(w["sess_a"], "en")).get_data(as_text=True)
     assert page.index("Alice Aimée") < page.index("Wanda Waiting")
     assert "Bob &lt;b&gt;Bold&lt;/b&gt;" in page and "<b>Bold" not in page
-    assert re.search(r"Wanda Waiting</span> <span class=\"tag tag-wait\">Waiting list", page)
+    assert re.search(r"Wanda Waiting</span> <span class=\"govuk-tag govuk-tag--yellow tag-wait\">Waiting list", page)
     assert "Bert" not in page
     assert "Carl" not in _as(app, client, w["admin"]).get(sheet_url(w["sess_ab"])).get_data(as_text=True)
 

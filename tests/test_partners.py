@@ -222,7 +222,7 @@ def test_approval_hitting_a_validation_error_keeps_the_proposal_pending(app, cli
 def test_hostile_proposals_are_refused_and_nothing_is_stored(app, client, w, changes, field):
     response = _as(app, client, w["partner_a"]).post("/fr/partner/propose", data=_proposal_form(w, **changes))
     assert response.status_code == 422
-    assert 'class="field-error"' in response.get_data(as_text=True)
+    assert 'class="govuk-error-message field-error"' in response.get_data(as_text=True)
     assert db.session.scalar(db.select(SessionProposal)) is None
 
 

@@ -77,9 +77,10 @@ def test_each_language_has_its_page(client, calendar, lang, heading):
     response = get(client, f"/{lang}/?{WEEK}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f'<html lang="{lang}">' in html
+    assert f'<html lang="{lang}" class="govuk-template">' in html
     assert f"<h1>{heading}</h1>" in html
-    assert 'href="#main"' in html and '<main id="main"' in html
+    assert 'href="#main-content" class="govuk-skip-link"' in html
+    assert '<main class="govuk-main-wrapper" id="main-content"' in html
     titles = {"fr": "Atelier cv", "nl": "Workshop cv", "en": "Workshop cv (en)"}
     assert titles[lang] in html
 
@@ -93,7 +94,8 @@ def test_language_switch_keeps_the_page_and_the_query(client, calendar):
     sid = calendar["cv_winter"].id
     html = get(client, f"/fr/sessions/{sid}?ref=x").get_data(as_text=True)
     for code, name in (("nl", "Nederlands"), ("en", "English")):
-        assert f'<a href="/{code}/sessions/{sid}?ref=x" hreflang="{code}" lang="{code}">{name}</a>' in html
+        link = f'href="/{code}/sessions/{sid}?ref=x" hreflang="{code}" lang="{code}">{name}</a>'
+        assert f'<a class="govuk-header__link" {link}' in html
     assert f'href="/fr/sessions/{sid}?ref=x" hreflang="fr" lang="fr" aria-current="page">Français</a>' in html
     html = get(client, "/nl/?theme=health&week=2026-03-25").get_data(as_text=True)
     assert 'href="/en/?theme=health&amp;week=2026-03-25" hreflang="en" lang="en"' in html
@@ -173,11 +175,11 @@ def test_filters_narrow_the_calendar(client, calendar, query, shown, hidden):
 
 def test_filter_options_are_labelled_in_the_page_language(client, calendar):
     html = get(client, "/nl/").get_data(as_text=True)
-    assert '<label for="theme">Thema</label>' in html
+    assert '<label class="govuk-label" for="theme">Thema</label>' in html
     assert '<option value="health">Thema health</option>' in html
     assert '<option value="online">Online</option>' in html
     assert '<option value="fr_nl">In het Frans en het Nederlands</option>' in html
-    assert '<label for="from">Eerste dag</label>' in html
+    assert '<label class="govuk-label" for="from">Eerste dag</label>' in html
 
 
 def test_subscribe_links_carry_the_filters_and_the_language(client, calendar):
@@ -208,12 +210,13 @@ def test_bad_parameters_give_a_400_page_with_the_message(client, calendar, lang,
     response = get(client, f"/{lang}/?{query}")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert f'<html lang="{lang}">' in html
+    assert f'<html lang="{lang}" class="govuk-template">' in html
     assert message in html
     assert '<form method="get"' in html and 'role="alert"' in html
     if field:
         assert f'id="{field}-error"' in html
-        assert re.search(rf'aria-describedby="{field}-error" aria-invalid="true" id="{field}"', html)
+        control = r'class="govuk-(select|input) govuk-\1--error"'
+        assert re.search(rf'aria-describedby="{field}-error" aria-invalid="true" {control} id="{field}"', html)
     assert 'class="week"' not in html
 
 

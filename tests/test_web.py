@@ -37,7 +37,7 @@ def test_a_query_argument_named_lang_neither_breaks_the_calendar_nor_changes_its
     response = client.get("/fr/?lang=nl&week=2026-03-25")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" class="govuk-template">' in html
     assert 'href="/fr/?lang=nl&amp;week=2026-03-16" rel="prev"' in html
     assert 'href="/fr/?lang=nl&amp;week=2026-03-30" rel="next"' in html
     assert 'hreflang="nl" href="/nl/?lang=nl&amp;week=2026-03-25"' in html
@@ -106,7 +106,7 @@ def test_links_without_a_language_take_the_request_s(app):
 def test_views_receive_no_language_argument(client, session_row):
     """The language is taken out of the view's arguments; the page still knows it."""
     response = client.get(f"/en/sessions/{session_row.id}")
-    assert response.status_code == 200 and '<html lang="en">' in response.get_data(as_text=True)
+    assert response.status_code == 200 and '<html lang="en" class="govuk-template">' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("lang, expected", [("fr", "Page introuvable"), ("nl", "Pagina niet gevonden"),
@@ -161,7 +161,7 @@ def test_the_500_page_is_translated_and_never_shows_the_error(failing_app, lang,
     assert response.status_code == 500
     html = response.get_data(as_text=True)
     assert title(response).startswith(expected)
-    assert f'<html lang="{lang}">' in html
+    assert f'<html lang="{lang}" class="govuk-template">' in html
     for leak in ("secret internal detail", "hunter2", "RuntimeError", "Traceback", "File \""):
         assert leak not in html
 

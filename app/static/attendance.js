@@ -67,7 +67,7 @@
     label.id = "walkin-new-" + walkin.key;
     label.textContent = walkin.name;
     var tag = document.createElement("span");
-    tag.className = "tag";
+    tag.className = "govuk-tag govuk-tag--blue";
     tag.textContent = cfg.msgWalkin;
     var pending = document.createElement("span");
     pending.className = "att-pending";
