@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.registrations.views import bp as registrations_bp
     from app.staff import bp as staff_bp
     from app.videorooms.views import bp as videorooms_bp
+    from app.widget.views import bp as widget_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -68,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(videorooms_bp)
     app.register_blueprint(closures_bp)
+    app.register_blueprint(widget_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command

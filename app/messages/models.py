@@ -34,6 +34,8 @@ class Kind(StrEnum):
     PASSWORD_RESET = "password_reset"
     # To the partner user who proposed a session.
     PROPOSAL = "proposal"
+    # To a person who replaced the link of their own feed: the new link.
+    FEED_LINK = "feed_link"
 
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)

@@ -12,7 +12,9 @@ from flask_babel import gettext as _
 from app.attendance.qr import checkin_for_message
 from app.calendar.models import ONLINE_FORMATS, Session
 from app.calendar.places import place_of
+from app.database import in_unit_of_work
 from app.extensions import db
+from app.feeds.links import person_feed_url
 from app.messages import content
 from app.messages.addresses import header_text
 from app.messages.invitation import invitation
@@ -33,6 +35,12 @@ def links(registration: Registration) -> dict[str, str]:
         "calendar": f"{base}/{lang}/",
         "join": f"{base}/join/{token}",
     }
+
+
+def feed_link(registration: Registration) -> str | None:
+    """The link of the person's own feed (every registration of their address). Its row is made only
+    inside a unit of work, which keeps it; a page only looking (the outbox's preview) makes nothing."""
+    return person_feed_url(registration.email_key, registration.language, create=in_unit_of_work())
 
 
 def session_details(session: Session, lang: str) -> dict:
@@ -83,7 +91,8 @@ def render(kind: Kind | str, registration: Registration, *, position: int | None
     with force_locale(lang):
         details = session_details(registration.session, lang)
         online = registration.session.format in ONLINE_FORMATS and registration.status == "confirmed"
-        context = dict(registration=registration, details=details, links=links(registration),
+        context = dict(registration=registration, details=details,
+                       links={**links(registration), "feed": feed_link(registration)},
                        paragraphs=content.paragraphs(kind, position=position, reason=reason),
                        checkin=checkin_for_message(kind, registration),
                        join=online and kind in (Kind.REMINDER, Kind.CHANGE, Kind.PROMOTION),
