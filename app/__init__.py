@@ -53,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.closures.views import bp as closures_bp
     from app.feeds.views import bp as feeds_bp
     from app.partners.views import bp as partners_bp
+    from app.programme.views import bp as programme_bp
     from app.public.views import bp as public_bp
     from app.registrations.views import bp as registrations_bp
     from app.staff import bp as staff_bp
@@ -70,6 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(videorooms_bp)
     app.register_blueprint(closures_bp)
     app.register_blueprint(widget_bp)
+    app.register_blueprint(programme_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command
