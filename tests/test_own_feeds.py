@@ -232,3 +232,18 @@ def test_only_staff_and_partner_users_make_feed_links(client, login_as, app):
     assert client.get("/fr/account/feeds").status_code == 405  # making one is a POST
     client.post("/fr/account/logout")
     assert client.post("/fr/account/feeds").status_code in (302, 401)
+
+
+def test_replacing_the_link_and_making_one_need_their_csrf_token(app, client, login_as, monkeypatch):
+    session = f.one_session(capacity=3)
+    answer = register(client, session)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = client.get(path_of(answer["links"]["view"]))
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    assert client.post(path_of(answer["links"]["view"]) + "/feed").status_code == 400
+    assert client.get(path_of(answer["links"]["feed"])).status_code == 200  # nothing replaced
+    assert client.post(path_of(answer["links"]["view"]) + "/feed", data={"csrf_token": token}).status_code == 200
+    assert client.get(path_of(answer["links"]["feed"])).status_code == 404
+    login_as(f.user("coordinator"))
+    assert client.post("/en/account/feeds").status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(UserFeed.id))) == 0

@@ -160,7 +160,8 @@ def _sessions_of(partner_id: int | None) -> list[Session]:
 
 
 def staff_lines(session: Session) -> list[str]:
-    """What staff and partners read about a session in their feeds, besides what the public reads."""
+    """What staff and partners read about a session in their feeds, besides what the public reads (the
+    place for the session's hosts, and its visibility, when sessions have them)."""
     lines = []
     if session.activity.schools_only:
         lines.append(_("For schools only."))
