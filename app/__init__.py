@@ -57,10 +57,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.feeds.views import bp as feeds_bp
     from app.partners.views import bp as partners_bp
     from app.posts.views import bp as posts_bp
+    from app.programme.views import bp as programme_bp
     from app.public.views import bp as public_bp
     from app.registrations.views import bp as registrations_bp
     from app.staff import bp as staff_bp
     from app.videorooms.views import bp as videorooms_bp
+    from app.widget.views import bp as widget_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
@@ -73,6 +75,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(videorooms_bp)
     app.register_blueprint(closures_bp)
     app.register_blueprint(posts_bp)
+    app.register_blueprint(widget_bp)
+    app.register_blueprint(programme_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command

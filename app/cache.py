@@ -47,3 +47,5 @@ class RenderCache:
 renders = RenderCache()
 # Whole feeds, by their ETag (which changes with anything they show): few, large, and long-lived.
 feeds = RenderCache(size=16, ttl=600.0)
+# The feeds of one's own (a person's, a staff user's, a partner's): many, small, polled.
+personal_feeds = RenderCache(size=512, ttl=600.0)

@@ -13,6 +13,7 @@ from app.calendar.models import (  # noqa: F401
     Venue,
 )
 from app.closures.models import CapacityCap, Closure, ClosureEffect  # noqa: F401,E402
+from app.feeds.models import PersonFeed, UserFeed  # noqa: F401,E402
 from app.messages.models import OutboxMessage  # noqa: F401,E402
 from app.partners.models import SessionProposal  # noqa: F401,E402
 from app.posts.models import Post, PostNetwork  # noqa: F401,E402

@@ -12,7 +12,9 @@
 - Strict-Transport-Security only when served over HTTPS: the request is (ProxyFix reads the trusted
   proxy's X-Forwarded-Proto) or the public address (BASE_URL) is https.
 - Cache-Control: no-store on what holds personal data: token addresses, the back-office, the API's
-  registration answers, answers to a form, and any page shown to someone logged in.
+  registration answers, answers to a form, and any page shown to someone logged in; an answer that
+  says `private` itself keeps its own (the feeds of one's own: kept by the calendar app only, and
+  revalidated with their ETag).
 
 Talisman does not redirect to HTTPS (the reverse proxy does) and leaves the cookies' settings to
 config.py.
@@ -67,7 +69,8 @@ class SecurityHeaders(Talisman):
 
     def _set_response_headers(self, response):
         response = super()._set_response_headers(response)
-        if is_private() and "no-store" not in (response.headers.get("Cache-Control") or ""):
+        own = response.headers.get("Cache-Control") or ""
+        if is_private() and "no-store" not in own and not own.startswith("private"):
             response.headers["Cache-Control"] = "private, no-store"
         return response
 

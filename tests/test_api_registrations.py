@@ -28,7 +28,7 @@ def test_confirmed_then_waitlisted_with_links(client, session):
     assert first.status_code == 201
     body = first.get_json()
     assert body["status"] == "confirmed" and body["position"] is None
-    assert set(body["links"]) == {"view", "cancel", "ics"} and body["token"] in body["links"]["cancel"]
+    assert set(body["links"]) == {"view", "cancel", "ics", "feed"} and body["token"] in body["links"]["cancel"]
     second = post(client, session.id, {**PERSON, "email": "bob@example.be"})
     assert second.status_code == 201 and second.get_json()["status"] == "waitlisted"
     assert second.get_json()["position"] == 1

@@ -1,7 +1,8 @@
 """A message rendered by the sender, at delivery, says exactly what the one rendered in the request said.
 
 The former writer (every text rendered while the registration's lock was held) is kept here, word for
-word, as the reference: the same kinds, in each language, are rendered both ways and compared whole.
+word, as the reference (with the link of the person's own feed added since): the same kinds, in each
+language, are rendered both ways and compared whole.
 """
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -19,7 +20,7 @@ from app.messages.delivery import deliver_due
 from app.messages.invitation import invitation
 from app.messages.models import Kind, OutboxMessage
 from app.messages.outbox import queue_message
-from app.messages.services import enqueue, links, session_details
+from app.messages.services import enqueue, feed_link, links, session_details
 from app.registrations import services
 from app.timeutil import UTC
 from tests import factories as f
@@ -37,7 +38,8 @@ def rendered_in_the_request(kind, registration, *, position=None, reason="", rem
         join = online and kind in (Kind.REMINDER, Kind.CHANGE, Kind.PROMOTION)
         details = session_details(registration.session, lang, join_below=None if kind in (
             Kind.CANCELLATION, Kind.UNREGISTERED, Kind.FULL, Kind.SURVEY) else join)
-        context = dict(registration=registration, details=details, links=links(registration),
+        context = dict(registration=registration, details=details,
+                       links={**links(registration), "feed": feed_link(registration)},
                        paragraphs=content.paragraphs(kind, position=position, reason=reason, listed=False),
                        checkin=checkin_for_message(kind, registration) if registration.session.format != "online"
                        else None, confirmed=registration.status == "confirmed",

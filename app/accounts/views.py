@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -13,8 +13,10 @@ from app.accounts.forms import ForgotForm, LoginForm, ResetForm, UserForm
 from app.accounts.models import ROLES, User
 from app.calendar.models import Partner
 from app.database import unit_of_work
-from app.errors import DomainError, ValidationError
+from app.errors import DomainError, NotFound, ValidationError
 from app.extensions import db
+from app.feeds import services as feed_services
+from app.feeds.links import user_feed_url
 from app.web.urls import language_blueprint
 
 bp = language_blueprint("accounts", __name__, "/account")  # Flask-Login links here in the request's language
@@ -128,7 +130,34 @@ def reset(token: str):
 @bp.get("/")
 def home():
     require("backoffice")
-    return render_template("accounts/home.html")
+    feeds = None
+    if feed_services.may_have_feed(current_user):
+        feeds = [(row, user_feed_url(row, g.lang)) for row in feed_services.user_feeds(current_user)]
+    return render_template("accounts/home.html", feeds=feeds)
+
+
+@bp.post("/feeds")
+def feed_create():
+    """A new link to the user's own feed (staff: every session; a partner user: the organisation's)."""
+    require("backoffice")
+    if not feed_services.may_have_feed(current_user):
+        abort(403)
+    with unit_of_work():
+        feed_services.create_user_feed(current_user)
+    flash(_("A new link to your calendar is ready below. Subscribe to it in your calendar app."), "success")
+    return redirect(url_for("accounts.home") + "#feeds", 303)
+
+
+@bp.post("/feeds/<int:feed_id>/revoke")
+def feed_revoke(feed_id: int):
+    require("backoffice")
+    try:
+        with unit_of_work():
+            feed_services.revoke_user_feed(current_user, feed_id)
+    except NotFound:
+        abort(404)
+    flash(_("The link is revoked: calendars subscribed to it get nothing more."), "success")
+    return redirect(url_for("accounts.home") + "#feeds", 303)
 
 
 def _user_form() -> UserForm:

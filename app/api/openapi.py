@@ -112,7 +112,12 @@ SCHEMAS: dict[str, Any] = {
         "session": {"type": "integer", "minimum": 1},
         "language": LANG_ENUM,
         "links": obj({"view": {"type": "string", "format": "uri"}, "cancel": {"type": "string", "format": "uri"},
-                      "ics": {"type": "string", "format": "uri"}}),
+                      "ics": {"type": "string", "format": "uri"},
+                      "feed": {"type": ["string", "null"], "format": "uri",
+                               "description": "The person's own iCalendar feed: every registration of this "
+                                              "e-mail address, across sessions. Signed and secret; the person can "
+                                              "replace it from the registration page (the old one then answers "
+                                              "404)."}}),
     }, "A registration; one per e-mail address and session."),
 }
 _REGISTRATION = SCHEMAS["Registration"]["properties"]

@@ -8,7 +8,7 @@ from app.api import errors
 from app.api.blueprint import bp
 from app.database import unit_of_work
 from app.errors import NotFound, ValidationError
-from app.messages.services import links
+from app.messages.services import feed_link, links
 from app.registrations import services
 from app.registrations.models import Registration
 from app.web.limits import registration_limits
@@ -23,7 +23,8 @@ def registration_json(registration: Registration, new: bool = False) -> dict:
         "token": registration.token,
         "session": registration.session_id,
         "language": registration.language,
-        "links": {"view": found["view"], "cancel": found["cancel"], "ics": found["ics"]},
+        "links": {"view": found["view"], "cancel": found["cancel"], "ics": found["ics"],
+                  "feed": feed_link(registration)},
     }
     if new:
         answer["message"] = received_message()
@@ -78,7 +79,10 @@ def _by_token(token: str) -> Registration:
 @bp.get("/registrations/<token>")
 def registration(token: str):
     errors.use_lang()
-    return jsonify(registration_json(_by_token(token)))
+    registration = _by_token(token)
+    with unit_of_work():  # the address's feed link is made the first time it is shown, and kept
+        answer = registration_json(registration)
+    return jsonify(answer)
 
 
 @bp.delete("/registrations/<token>")

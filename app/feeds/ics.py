@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from flask import current_app, has_app_context
@@ -63,6 +63,16 @@ def words_for(lang: str) -> Words:
         )
 
 
+@dataclass(frozen=True)
+class Extra:
+    """What a feed of one's own adds to a session's event: lines at the end of its description, the
+    place to show instead of the session's (the join page of an online session), its own status."""
+
+    lines: tuple[str, ...] = ()
+    location: str | None = None
+    status: str | None = None  # CANCELLED (the person cancelled), TENTATIVE (on the waiting list)
+
+
 def uid_host(base_url: str) -> str:
     return urlsplit(base_url).hostname or "localhost"
 
@@ -100,13 +110,13 @@ class _EventWriter:
             self._places[key] = found
         return found
 
-    def event(self, session: Session) -> Event:
+    def event(self, session: Session, extra: Extra | None = None) -> Event:
         words = self.words
         title, summary, theme = self._activity(session)
         url = f"{self.base_url}/{words.lang}/sessions/{session.id}"
-        cancelled = session.status == "cancelled"
+        cancelled = session.status == "cancelled" or (extra is not None and extra.status == "CANCELLED")
         lines = []
-        if cancelled:
+        if session.status == "cancelled":
             lines.append(f"{words.cancelled_line} {session.localized('cancel_reason', words.lang)}".rstrip())
         if summary:
             lines += [summary, ""]
@@ -115,6 +125,8 @@ class _EventWriter:
             words.format_line % {"format": words.formats.get(session.format, session.format)},
             words.link_line % {"url": url},
         ]
+        if extra is not None and extra.lines:
+            lines += ["", *extra.lines]
         event = Event()
         event["UID"] = vText(f"session-{session.id}@{self.host}")
         event["DTSTAMP"] = self.dtstamp or vDDDTypes(session.updated_at.astimezone(UTC))
@@ -125,9 +137,10 @@ class _EventWriter:
         event["LAST-MODIFIED"] = vDDDTypes(session.updated_at.astimezone(UTC))
         event["SUMMARY"] = vText(words.cancelled_title % {"title": title} if cancelled else title)
         event["DESCRIPTION"] = vText("\n".join(lines))
-        event["LOCATION"] = vText(self._location(session))
+        event["LOCATION"] = vText(extra.location if extra is not None and extra.location else self._location(session))
         event["URL"] = vUri(url)
-        event["STATUS"] = vText("CANCELLED" if cancelled else "CONFIRMED")
+        status = "CANCELLED" if cancelled else (extra.status if extra is not None and extra.status else "CONFIRMED")
+        event["STATUS"] = vText(status)
         event["CATEGORIES"] = vCategory([theme])
         event["TRANSP"] = vText("OPAQUE")
         return event
@@ -142,12 +155,14 @@ def build_calendar(
     method: str | None = None,
     dtstamp: datetime | None = None,
     refresh_hours: int | None | object = _DEFAULT,
+    extras: Callable[[Session], Extra | None] | None = None,
 ) -> Calendar:
     """A VCALENDAR of the sessions, soonest first, with the Brussels VTIMEZONE.
 
     `name` (default: the public feed's name; None: no name, as for a one-file download) and
     `refresh_hours` (default: FEED_REFRESH_HOURS; None: not a subscription) describe a feed.
-    With a `method` (REQUEST, CANCEL) give `dtstamp`, the time the message is made.
+    With a `method` (REQUEST, CANCEL) give `dtstamp`, the time the message is made. `extras` gives
+    what a feed of one's own adds to each session (see Extra).
     """
     words = words_for(lang)
     cal = Calendar()
@@ -173,7 +188,7 @@ def build_calendar(
     cal.add_component(brussels_vtimezone())
     writer = _EventWriter(words, base_url, dtstamp)
     for session in sorted(sessions, key=lambda s: (s.start_at, s.id)):
-        cal.add_component(writer.event(session))
+        cal.add_component(writer.event(session, extras(session) if extras else None))
     return cal
 
 

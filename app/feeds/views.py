@@ -9,10 +9,14 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from werkzeug.http import http_date
 
+from app.accounts.access import can
 from app.cache import feeds
 from app.calendar.queries import MAX_SPAN_DAYS, get_public_session, list_sessions, parse_filters
+from app.feeds import personal
 from app.feeds.freshness import feed_validators
 from app.feeds.ics import build_feed
+from app.feeds.links import find_person_feed, find_user_feed
+from app.feeds.services import may_have_feed
 from app.i18n import LANGS, negotiate
 from app.text import file_name
 from app.timeutil import local_day_bounds, local_today, to_local, utcnow
@@ -21,6 +25,8 @@ bp = Blueprint("feeds", __name__)
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "public, max-age=300"
+# A feed of one's own: kept by the calendar app alone (never a shared cache), revalidated with its ETag.
+PRIVATE_CACHE_CONTROL = "private, max-age=300"
 
 
 def _plain(status: int, lines) -> Response:
@@ -107,3 +113,44 @@ def _not_modified(validators) -> bool:
     since = request.if_modified_since
     last = validators.last_modified
     return since is not None and last is not None and last.replace(microsecond=0) <= since
+
+
+def _own_feed(built: personal.Built) -> Response:
+    headers = {"ETag": f'"{built.etag}"', "Cache-Control": PRIVATE_CACHE_CONTROL}
+    if built.last_modified is not None:
+        headers["Last-Modified"] = http_date(built.last_modified)
+    if _not_modified(built):
+        return Response(status=304, headers=headers)
+    return Response(built.body, headers=headers, content_type=CALENDAR_TYPE)
+
+
+def _unknown_feed() -> Response:
+    return _plain(404, [_("There is no such feed: its link may have been replaced or revoked.")])
+
+
+@bp.get("/people/<token>.ics")
+def person(token: str):
+    """A person's feed: every registration of one e-mail address (the link is the secret)."""
+    feed = find_person_feed(token)
+    lang = _lang()
+    if feed is None:
+        return _unknown_feed()
+    if lang is None:
+        return _plain(400, [_("Unknown language: choose fr, nl or en.")])
+    return _own_feed(personal.person_feed(feed.email_key, lang))
+
+
+@bp.get("/users/<token>.ics")
+def user(token: str):
+    """A staff user's feed (every session) or a partner user's (their organisation's), while the account
+    is active and the link not revoked."""
+    feed = find_user_feed(token)
+    lang = _lang()
+    if feed is None or not may_have_feed(feed.user):
+        return _unknown_feed()
+    if lang is None:
+        return _plain(400, [_("Unknown language: choose fr, nl or en.")])
+    account = feed.user
+    if can(account, "see_centre"):
+        return _own_feed(personal.staff_feed(lang))
+    return _own_feed(personal.partner_feed(account.partner_id, lang))

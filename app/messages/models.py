@@ -36,6 +36,8 @@ class Kind(StrEnum):
     PROPOSAL = "proposal"
     # To the coordinators and admins: a social network refused its token, posts wait.
     POSTS_BLOCKED = "posts_blocked"
+    # To a person who replaced the link of their own feed: the new link.
+    FEED_LINK = "feed_link"
 
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)

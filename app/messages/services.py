@@ -14,7 +14,9 @@ from app.attendance.qr import checkin_for_message
 from app.calendar.models import ON_SITE_FORMATS, ONLINE_FORMATS, Room, Session, Venue
 from app.calendar.places import place_of
 from app.closures.models import Closure
+from app.database import in_unit_of_work
 from app.extensions import db
+from app.feeds.links import person_feed_url
 from app.messages import content
 from app.messages.addresses import header_text
 from app.messages.invitation import invitation
@@ -36,6 +38,12 @@ def links(registration: Registration) -> dict[str, str]:
         "calendar": f"{base}/{lang}/",
         "join": f"{base}/join/{token}?lang={lang}",  # a damaged link still shows its page in the person's language
     }
+
+
+def feed_link(registration: Registration) -> str | None:
+    """The link of the person's own feed (every registration of their address). Its row is made only
+    inside a unit of work, which keeps it; a page only looking (the outbox's preview) makes nothing."""
+    return person_feed_url(registration.email_key, registration.language, create=in_unit_of_work())
 
 
 def reminder_window() -> timedelta:
@@ -155,7 +163,8 @@ def render(kind: Kind | str, registration: Registration, *, position: int | None
         hybrid_later = (session.format == "hybrid" and registration.status == "confirmed" and not join
                         and kind in (Kind.CONFIRMATION, Kind.LINKS))
         changed = what_changed(session, details.get("before"), lang) if kind == Kind.CHANGE else None
-        context = dict(registration=registration, details=shown, links=links(registration),
+        context = dict(registration=registration, details=shown,
+                       links={**links(registration), "feed": feed_link(registration)},
                        paragraphs=content.paragraphs(kind, position=position, reason=reason,
                                                      closure=closure is not None, listed=bool(changed),
                                                      hybrid_later=hybrid_later,

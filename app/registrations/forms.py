@@ -13,6 +13,10 @@ class CancelForm(FlaskForm):
     submit = SubmitField(_l("Yes, cancel my registration"))
 
 
+class FeedForm(FlaskForm):
+    submit = SubmitField(_l("Replace the link of my calendar"))
+
+
 class SurveyForm(FlaskForm):
     rating = RadioField(_l("Your mark, from 1 (poor) to 5 (excellent)"), coerce=int,
                         choices=[(n, str(n)) for n in range(1, 6)],

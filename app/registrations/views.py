@@ -9,10 +9,11 @@ from app.attendance.qr import checkin_url, qr_svg
 from app.calendar.models import ON_SITE_FORMATS, ONLINE_FORMATS
 from app.database import unit_of_work
 from app.errors import DomainError
+from app.feeds.services import replace_person_feed
 from app.messages.invitation import personal_calendar
-from app.messages.services import links, session_details
+from app.messages.services import feed_link, links, session_details
 from app.registrations import services
-from app.registrations.forms import CancelForm, SurveyForm
+from app.registrations.forms import CancelForm, FeedForm, SurveyForm
 from app.text import file_name
 from app.timeutil import to_local, utcnow
 from app.videorooms.services import JOIN_OPENS_BEFORE
@@ -45,7 +46,22 @@ def _page(template: str, registration, **context):
 
 @bp.get(f"{LANG_PREFIX}/registration/<token>")
 def view(token: str):
-    return _page("registrations/view.html", _registration(token))
+    registration = _registration(token)
+    with unit_of_work():  # the address's feed link is made the first time it is shown, and kept
+        feed = feed_link(registration)
+    return _page("registrations/view.html", registration, feed=feed, feed_form=FeedForm())
+
+
+@bp.post(f"{LANG_PREFIX}/registration/<token>/feed")
+def replace_feed(token: str):
+    """A new link for the person's feed; it goes by e-mail only, and the answer does not show it."""
+    registration = _registration(token)
+    form = FeedForm()
+    if not form.validate_on_submit() or not registration.email_key:
+        abort(400)
+    with unit_of_work():
+        replace_person_feed(registration)
+    return _page("registrations/feed_replaced.html", registration)
 
 
 @bp.route(f"{LANG_PREFIX}/registration/<token>/cancel", methods=["GET", "POST"])
