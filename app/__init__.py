@@ -56,6 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.public.views import bp as public_bp
     from app.registrations.views import bp as registrations_bp
     from app.staff import bp as staff_bp
+    from app.stats.views import bp as stats_bp
     from app.videorooms.views import bp as videorooms_bp
 
     app.register_blueprint(public_bp)
@@ -68,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(videorooms_bp)
     app.register_blueprint(closures_bp)
+    app.register_blueprint(stats_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command
@@ -78,4 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.cli.add_command(users_command)
     app.cli.add_command(scheduler_command)
+    from app.stats.commands import stats_command
+
+    app.cli.add_command(stats_command)
     return app

@@ -1,3 +1,3 @@
 """The public JSON API, version 1, under /api/v1."""
-from app.api import registrations, views  # noqa: F401  (their routes)
+from app.api import registrations, stats, views  # noqa: F401  (their routes)
 from app.api.blueprint import bp  # noqa: F401
