@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
+from flask_babel import force_locale
 from pypdf import PdfReader
 
 from app.attendance import services as attendance
@@ -389,13 +390,16 @@ def test_a_bad_row_is_reported_and_nothing_is_imported(app):
             "2024-05-04,cv,online,3,Nobody Inc,,,\n"
             "2024-05-05,cv,online,3,actiris,no-such-theme,no-such-audience,de\n"
             f"{date.today().year + 1}-01-01,cv,online,3,,,,\n")
-    report = history.import_activities(text)
+    with force_locale("en"):
+        report = history.import_activities(text)
     lines = {line: reason for line, reason in report.errors}
     assert sorted(lines) == [3, 4, 5, 6, 7]
     assert "2024-13-02" in lines[3] and "by pigeon" in lines[4] and "seven" in lines[4]
     assert "Nobody Inc" in lines[5] and "no-such-theme" in lines[6] and "no-such-audience" in lines[6]
     assert "“de”" in lines[6] and "not in the past" in lines[7]
     assert db.session.scalar(db.select(db.func.count(PastActivity.id))) == 0
+    with force_locale("nl"):
+        assert "de partner “Nobody Inc” is onbekend" in dict(history.import_activities(text).errors)[5]
 
 
 def test_the_commands(app, tmp_path):

@@ -149,7 +149,7 @@ def read_activities(text: str, source: str = "") -> tuple[list[PastActivity], Re
             problems.append(_("the language “%(value)s” is not one of %(choices)s", value=v["language"],
                               choices=", ".join(DELIVERY_LANGUAGES)))
         if problems:
-            report.errors.append((line, "; ".join(problems)))
+            report.errors.append((line, " — ".join(problems)))
             continue
         activity = names.find("activities", v["activity"])
         partner, theme, audience = found.get("partner"), found.get("theme"), found.get("audience")
@@ -199,7 +199,7 @@ def import_closures(text: str) -> Report:
         if len(v["reason"]) > 300:
             problems.append(_("the reason is longer than 300 characters"))
         if problems:
-            report.errors.append((line, "; ".join(problems)))
+            report.errors.append((line, " — ".join(problems)))
             continue
         made.setdefault((first, last), PastClosure(first_day=first, last_day=last, reason=v["reason"]))
     if report.errors:
