@@ -429,3 +429,20 @@ def test_months_follow_brussels_time_across_the_clock_changes():
     assert bounds[3] == datetime(2025, 3, 31, 23, 0, tzinfo=UTC) - timedelta(hours=1)  # April, summer time
     assert bounds[10] == datetime(2025, 10, 31, 23, 0, tzinfo=UTC)  # November, winter time again
     assert Period(date(2024, 2, 29), date(2024, 12, 31)).previous_year().first == date(2023, 2, 28)
+
+
+def test_the_demo_imports_a_year_like_the_report(app):
+    from app.demo.data import load_demo
+    from app.stats.figures import last_complete_year
+    from app.timeutil import local_today
+
+    summary = load_demo()
+    assert "History: 1591 past group activities and 2 closures imported" in summary
+    assert "History: 0 past group activities and 0 closures imported" in load_demo()
+    today = local_today()
+    figures = compute(Period.year(last_complete_year(today)))
+    if today > date(today.year, 1, 15):  # the demo's live sessions start two weeks back: none in that year
+        assert figures.activities == {"total": 831, "face_to_face": 263, "online": 568, "hybrid": 0}
+        assert figures.contacts == 10380 and figures.contacts_previous_year == 11950
+    assert len(figures.closures) == 2
+    assert sum(m.contacts for m in figures.months[3:5]) > 0  # online from April
