@@ -396,12 +396,18 @@ def data_version() -> tuple:
 CACHE_SECONDS = 60.0
 
 
-def cached(period: Period) -> Figures:
+def version(period: Period) -> tuple[tuple, float]:
+    """The key of the period's figures in the cache, and how long they may live there."""
+    from app.calendar.queries import calendar_version
+
+    calendar, ttl = calendar_version()
+    return ("stats", period.first, period.last, calendar, data_version()), (ttl if ttl is not None else CACHE_SECONDS)
+
+
+def cached(period: Period, key: tuple[tuple, float] | None = None) -> Figures:
     """The figures of the period, computed once per version of the data (and at most CACHE_SECONDS old, for
     the sessions that end meanwhile and marks changed in place)."""
     from app.cache import renders
-    from app.calendar.queries import calendar_version
 
-    version, ttl = calendar_version()
-    key = ("stats", period.first, period.last, version, data_version())
-    return renders.get_or_build(key, lambda: compute(period), ttl if ttl is not None else CACHE_SECONDS)
+    found, ttl = key or version(period)
+    return renders.get_or_build(found, lambda: compute(period), ttl)

@@ -5,14 +5,15 @@ import base64
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, render_template, request
 from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.access import require
+from app.cache import renders
 from app.calendar.models import FORMATS, Activity, Audience, Partner, Theme
 from app.extensions import db
 from app.stats import charts
@@ -25,6 +26,7 @@ from app.stats.figures import (
     Period,
     cached,
     last_complete_year,
+    version,
 )
 from app.timeutil import local_today
 from app.web.labels import CHANNEL_LABELS, DELIVERY_LANGUAGE_LABELS, FORMAT_LABELS
@@ -173,13 +175,15 @@ def build_charts(figures: Figures, labels: dict[str, dict]) -> dict[str, dict]:
 
 
 def context(asked: Asked, lang: str) -> dict:
-    figures = cached(asked.period)
+    key = version(asked.period)
+    figures = cached(asked.period, key)
     labels = breakdown_labels(figures, lang)
+    drawn = renders.get_or_build(("stats-charts", lang) + key[0], lambda: build_charts(figures, labels), key[1])
     titles = _names(Activity, "title", [s.activity_id for s in figures.satisfaction], lang)
     args = {"year": asked.year} if asked.year else {"from": asked.period.first.isoformat(),
                                                      "to": asked.period.last.isoformat()}
     return {
-        "figures": figures, "asked": asked, "labels": labels, "charts": build_charts(figures, labels),
+        "figures": figures, "asked": asked, "labels": labels, "charts": drawn,
         "activity_titles": titles, "period_label": period_label(asked.period),
         "previous_label": period_label(asked.period.previous_year()), "month_label": month_label,
         "number": lambda value: format_decimal(value, format="#,##0"),
@@ -267,13 +271,3 @@ def pdf():
     response = Response(document, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="stats_{_stem(asked)}_{_lang()}.pdf"'
     return response
-
-
-def pdf_url(lang: str, asked: Asked) -> str:
-    return url_for("stats.pdf", lang=lang, **({"year": asked.year} if asked.year else {
-        "from": asked.period.first.isoformat(), "to": asked.period.last.isoformat()}))
-
-
-@bp.app_template_global()
-def stats_period_days(period: Period) -> int:
-    return (period.last - period.first + timedelta(days=1)).days
