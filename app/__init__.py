@@ -61,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.public.views import bp as public_bp
     from app.registrations.views import bp as registrations_bp
     from app.staff import bp as staff_bp
+    from app.stats.views import bp as stats_bp
     from app.videorooms.views import bp as videorooms_bp
     from app.widget.views import bp as widget_bp
 
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(posts_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(programme_bp)
+    app.register_blueprint(stats_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command
@@ -90,4 +92,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.posts.commands import posts_command
 
     app.cli.add_command(posts_command)
+
+    from app.stats.commands import stats_command
+
+    app.cli.add_command(stats_command)
     return app

@@ -86,3 +86,49 @@ def seed_year(scale: int, today: date, rng_seed: int = 2020) -> dict:
     total = db.session.scalar(db.select(db.func.count(Session.id)))
     return {"scale": scale, "first": first.isoformat(), "last": last.isoformat(), "series": series_count,
             "one_offs": one_offs, "cancelled_one_offs": cancelled, "sessions": total}
+
+
+def seed_stats(scale: int, today: date, rng_seed: int = 2021) -> dict:
+    """What the statistics read, for the sessions `seed_year` wrote: the sessions already over get their people
+    (8 registrations, 6 of them marked present, and 4 walk-ins, in bulk), and the 365 days before the seeded
+    year get imported past activities through the history import (about 900 per scale, 14 people each on
+    average), so the current calendar year is full. Run inside a unit of work, after `seed_year`."""
+    import secrets
+
+    import sqlalchemy as sa
+
+    from app.attendance.models import Attendance
+    from app.registrations.models import Registration
+    from app.stats.history import import_activities
+    from app.timeutil import utcnow
+
+    rng = random.Random(rng_seed)
+    now = utcnow()
+    over = list(db.session.scalars(sa.select(Session.id).where(Session.status == "scheduled", Session.end_at <= now)))
+    channels = ["web", "web", "web", "api", "phone", "email", "desk"]
+    registrations = [dict(session_id=sid, name=f"Person {n}", email=f"p{sid}-{n}@example.be",
+                          email_key=f"p{sid}-{n}@example.be", language=rng.choice(("fr", "nl", "en")),
+                          consent_at=now, channel=rng.choice(channels), status="confirmed",
+                          token=secrets.token_urlsafe(24), created_at=now, updated_at=now, confirmed_at=now)
+                     for sid in over for n in range(8)]
+    ids = db.session.scalars(sa.insert(Registration).returning(Registration.id, sort_by_parameter_order=True),
+                             registrations).all() if registrations else []
+    marks = [dict(session_id=row["session_id"], registration_id=rid, status="present" if n % 8 < 6 else "absent",
+                  source="sheet", marked_at=now, created_at=now, walkin_name="", walkin_email="")
+             for n, (row, rid) in enumerate(zip(registrations, ids, strict=True))]
+    marks += [dict(session_id=sid, registration_id=None, walkin_key=f"bench-{sid}-{n:04d}", walkin_name="Walk-in",
+                   walkin_email="", status="present", source="sheet", marked_at=now, created_at=now)
+              for sid in over for n in range(4)]
+    if marks:
+        db.session.execute(sa.insert(Attendance), marks)
+    slugs = sorted({*ONE_OFF_ACTIVITIES, *(slot[0] for slot in WEEKLY)})
+    first = today - timedelta(days=182)
+    lines = ["date,activity,format,participants,partner,theme,audience,language"]
+    for _ in range(900 * scale):
+        day = first - timedelta(days=rng.randrange(1, 366))
+        lines.append(f"{day.isoformat()},{rng.choice(slugs)},{rng.choice(FORMATS)},{rng.randrange(4, 25)},,,,")
+    report = import_activities("\n".join(lines) + "\n", "bench history")
+    if not report.ok:
+        raise ValueError(report.errors[:3])
+    return {"sessions_over": len(over), "registrations": len(ids), "attendance_rows": len(marks),
+            "contacts_live": len(over) * 10, "past_activities": report.imported}

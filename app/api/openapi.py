@@ -138,6 +138,28 @@ SCHEMAS["RegistrationReceived"] = obj({
    "tell whether a person is registered.")
 
 
+MONTH_FIGURES = {
+    "activities": {**COUNT, "description": "Group activities organised: sessions that took place (not cancelled, "
+                                           "over), public or for a school, and imported past activities."},
+    "face_to_face": COUNT, "online": COUNT, "hybrid": COUNT,
+}
+SCHEMAS["Stats"] = obj({
+    "year": {"type": "integer", "minimum": 2000},
+    "activities": obj({"total": COUNT, "face_to_face": COUNT, "online": COUNT, "hybrid": COUNT}),
+    "contacts": {**COUNT, "description": "People who took part: registered people marked present, walk-ins, people "
+                                         "who joined online (once per session), a class's pupils and adults."},
+    "months": {"type": "array", "minItems": 12, "maxItems": 12, "items": obj({
+        "month": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "description": "YYYY-MM, Brussels time."},
+        **MONTH_FIGURES, "contacts": COUNT,
+        "contacts_previous_year": {**COUNT, "description": "The contacts of the same month a year before."},
+    })},
+    "closures": {"type": "array", "items": obj({
+        "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+        "reason": STRING,
+    }), "description": "The closures of the premises in the year (days included, clipped to the year)."},
+}, "The year's group activities and contacts, month by month in Brussels time, against the previous year.")
+
+
 def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
@@ -161,6 +183,9 @@ PARAMETERS: dict[str, Any] = {
     "partner": query("partner", STRING, "A partner slug from /partners: sessions it organises or co-hosts."),
     "session_id": {"name": "id", "in": "path", "required": True,
                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
+    "year": {"name": "year", "in": "path", "required": True,
+             "schema": {"type": "string", "pattern": "^[0-9]{4}$"},
+             "description": "A calendar year, from 2000 to the current one."},
     "token": {"name": "token", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64},
               "description": "The registration's token, from the registration answer or its e-mail links."},
 }
@@ -225,6 +250,8 @@ def paths() -> dict[str, Any]:
                                 _ok("AudienceList", "Every audience."), "422", tag="lists"),
         "/partners": operation("listPartners", "The partner organisations, to filter on", ["lang"],
                                _ok("PartnerList", "Every partner."), "422", tag="lists"),
+        "/stats/{year}": operation("getStats", "The year's statistics: group activities and contacts by month",
+                                   ["year"], _ok("Stats", "The year's figures."), "404", "422", tag="stats"),
         "/openapi.json": operation("getOpenApi", "This description", [],
                                    _ok_document(), tag="meta"),
         **registration_paths(),
@@ -288,7 +315,7 @@ def document(base_url: str) -> dict[str, Any]:
         "info": {"title": "Cité des métiers de Bruxelles – workshops API", "version": VERSION,
                  "description": DESCRIPTION},
         "servers": [{"url": f"{base_url.rstrip('/')}/api/v1"}],
-        "tags": [{"name": "calendar"}, {"name": "registrations"}, {"name": "lists"}, {"name": "meta"}],
+        "tags": [{"name": name} for name in ("calendar", "registrations", "lists", "stats", "meta")],
         "paths": paths(),
         "components": deepcopy({"schemas": SCHEMAS, "parameters": PARAMETERS, "responses": RESPONSES}),
     }

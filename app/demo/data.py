@@ -12,6 +12,7 @@ from app.calendar.models import Activity, Audience, Partner, Room, Series, Sessi
 from app.calendar.public_holidays import belgian_holidays, is_belgian_holiday
 from app.demo import content
 from app.demo.accounts import load_demo_accounts
+from app.demo.history import load_history
 from app.demo.posts import load_demo_posts
 from app.errors import ValidationError
 from app.extensions import db
@@ -28,13 +29,14 @@ def load_demo(today: date | None = None) -> str:
               for slug, days, at, fmt, venue, room in content.SERIES]
     _ensure_exceptions({s.activity.slug: s for s in series}, today)
     added = _ensure_one_offs(activities, today, first)
+    history = load_history(today)
     count = db.session.scalar(db.select(db.func.count(Session.id)).where(
         Session.start_at >= local_to_utc(first, time(0)),
         Session.start_at < local_to_utc(last + timedelta(days=1), time(0))))
     posts = load_demo_posts(today)
     return (f"Demo calendar: {len(activities)} activities, {len(content.PARTNERS)} partners, "
             f"{len(series)} weekly series, {added} one-off sessions added; "
-            f"{count} sessions from {first.isoformat()} to {last.isoformat()}."
+            f"{count} sessions from {first.isoformat()} to {last.isoformat()}.\n{history}"
             + "".join(f"\n{line}" for line in load_demo_accounts()) + f"\n{posts}")
 
 
