@@ -153,7 +153,7 @@ def test_rate_limits_are_retried_with_growing_delays(networks, week, graph_serve
     for _ in range(3):
         db.session.expire_all()
         post = fb["fr"]
-        assert post.state == "retrying" and "613" in post.last_error
+        assert post.state == "retrying" and "613" in post.last_error and post.problem == "rate_limited"
         waits.append(post.next_attempt_at - now)
         calls = graph_server.attempts
         services.run(post.next_attempt_at - timedelta(seconds=1))
@@ -190,7 +190,7 @@ def test_a_duplicate_counts_as_published_and_is_never_retried(networks, week, gr
     posts = db.session.scalars(db.select(Post).where(Post.kind == "week")).all()
     assert {p.state for p in posts} == {"published"}
     duplicates = [p for p in posts if p.network_post_id is None]
-    assert len(duplicates) == 2 and all(p.attempts == 1 for p in duplicates)
+    assert len(duplicates) == 2 and all(p.attempts == 1 and p.problem == "duplicate" for p in duplicates)
     assert graph_server.attempts == len(graph_server.posts) + 1
     assert linkedin_server.attempts == len(linkedin_server.posts) + 1
 
@@ -207,6 +207,7 @@ def test_a_bad_token_stops_that_network_and_tells_staff(app, networks, week, gra
     fb = db.session.scalars(db.select(Post).where(Post.network == "facebook")).all()
     assert not [p for p in fb if p.state == "published"]
     assert all(p.state == "queued" for p in fb if p.day == MONDAY and p.kind == "week")
+    assert any(p.problem == "bad_token" and "190" in p.last_error for p in fb)
     li = db.session.scalars(db.select(Post).where(Post.network == "linkedin", Post.kind == "week")).all()
     assert {p.state for p in li} == {"published"}  # LinkedIn goes on
     told = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.kind == "posts_blocked")).all()
@@ -216,6 +217,7 @@ def test_a_bad_token_stops_that_network_and_tells_staff(app, networks, week, gra
     login_as(coordinator)
     page = client.get("/nl/staff/posts").get_data(as_text=True)
     assert "Facebook heeft het token geweigerd" in page
+    assert "Het netwerk heeft het token geweigerd: de berichten ernaartoe wachten tot het vervangen is." in page
     # A new token in the settings: Facebook goes again.
     graph_server.token = "fb-new-token"
     monkeypatch.setitem(app.config, "FACEBOOK_PAGE_TOKEN", "fb-new-token")
