@@ -53,6 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.closures.views import bp as closures_bp
     from app.feeds.views import bp as feeds_bp
     from app.partners.views import bp as partners_bp
+    from app.privacy.views import bp as privacy_bp
+    from app.privacy.views import staff_bp as privacy_staff_bp
     from app.public.views import bp as public_bp
     from app.registrations.views import bp as registrations_bp
     from app.staff import bp as staff_bp
@@ -68,6 +70,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(videorooms_bp)
     app.register_blueprint(closures_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(privacy_staff_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command
@@ -78,4 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.cli.add_command(users_command)
     app.cli.add_command(scheduler_command)
+    from app.privacy.commands import privacy_command
+
+    app.cli.add_command(privacy_command)
     return app

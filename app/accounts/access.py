@@ -24,6 +24,8 @@ RULES: dict[str, frozenset[str]] = {
     "review_proposals": frozenset({"admin", "coordinator"}),
     "see_outbox": frozenset({"admin", "coordinator"}),
     "manage_users": frozenset({"admin"}),
+    "handle_personal_data": frozenset({"admin", "coordinator"}),  # find, export, erase a person's data
+    "read_audit": frozenset({"admin"}),
     "set_room_provider": frozenset({"admin", "coordinator", "partner"}),
 }
 SESSION_ACTIONS = frozenset({"see_session", "see_registrations", "take_attendance"})
