@@ -81,11 +81,13 @@ test-postgres:
 BENCH_ARGS ?=
 bench: $(BIN)/.installed-dev translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/purge.py
 
 bench-short: $(BIN)/.installed-dev translations
 	BENCH_RUSH_ROUNDS=$${BENCH_RUSH_ROUNDS:-2} BENCH_RUSH_SPREAD=$${BENCH_RUSH_SPREAD:-1000} \
 		BENCH_RUSH_HOT=$${BENCH_RUSH_HOT:-200} BENCH_RUSH_PROFILE=$${BENCH_RUSH_PROFILE:-20} \
 		$(BIN)/python bench/run.py --requests 300 --cached-requests 100 $(BENCH_ARGS)
+	$(BIN)/python bench/purge.py --registrations 20000
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache $(VENDOR)

@@ -160,6 +160,15 @@ class Config:
     REGISTRATION_LIMIT_PER_EMAIL = _env("REGISTRATION_LIMIT_PER_EMAIL", "5/hour;10/day")
 
     # Feeds: how long cancelled sessions stay in feeds, how often clients refresh.
+    # Personal data (app/privacy): erased so long after the session, as the consent text says; the outbox's
+    # addresses and texts, the failed-login records and the audit log after theirs. The purge runs each night
+    # at PRIVACY_PURGE_AT (Brussels time) in the scheduler, and on demand with `privacy purge`.
+    RETENTION_DAYS = int(_env("RETENTION_DAYS", "365"))
+    OUTBOX_RETENTION_DAYS = int(_env("OUTBOX_RETENTION_DAYS", "90"))
+    AUDIT_RETENTION_DAYS = int(_env("AUDIT_RETENTION_DAYS", "730"))
+    LOGIN_ATTEMPT_RETENTION_DAYS = int(_env("LOGIN_ATTEMPT_RETENTION_DAYS", "30"))
+    PRIVACY_PURGE_AT = _env("PRIVACY_PURGE_AT", "03:30")
+    MY_DATA_LIMIT_PER_ADDRESS = _env("MY_DATA_LIMIT_PER_ADDRESS", "10/hour")
     FEED_CANCELLED_DAYS = 30
     FEED_REFRESH_HOURS = 6
     FEED_PAST_DAYS = 60

@@ -57,6 +57,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.feeds.views import bp as feeds_bp
     from app.partners.views import bp as partners_bp
     from app.posts.views import bp as posts_bp
+    from app.privacy.views import bp as privacy_bp
+    from app.privacy.views import staff_bp as privacy_staff_bp
     from app.programme.views import bp as programme_bp
     from app.public.views import bp as public_bp
     from app.registrations.views import bp as registrations_bp
@@ -79,6 +81,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(widget_bp)
     app.register_blueprint(programme_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(privacy_staff_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command
@@ -96,4 +100,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.stats.commands import stats_command
 
     app.cli.add_command(stats_command)
+
+    from app.privacy.commands import privacy_command
+
+    app.cli.add_command(privacy_command)
     return app

@@ -17,6 +17,7 @@ from app.feeds.models import PersonFeed, UserFeed  # noqa: F401,E402
 from app.messages.models import OutboxMessage  # noqa: F401,E402
 from app.partners.models import SessionProposal  # noqa: F401,E402
 from app.posts.models import Post, PostNetwork  # noqa: F401,E402
+from app.privacy.models import AuditEntry  # noqa: F401,E402
 from app.registrations.models import Registration, SurveyAnswer  # noqa: F401,E402
 from app.stats.models import PastActivity, PastClosure  # noqa: F401,E402
 from app.videorooms.models import JoinEvent, VideoRoom  # noqa: F401,E402

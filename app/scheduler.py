@@ -10,6 +10,7 @@ from datetime import datetime
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
@@ -17,7 +18,8 @@ from app.extensions import db
 from app.messages import jobs
 from app.messages.delivery import deliver_due
 from app.posts.services import run as publish_posts
-from app.timeutil import UTC
+from app.privacy.jobs import purge as purge_personal_data
+from app.timeutil import BRUSSELS, UTC
 from app.videorooms.hosts import send_host_links
 from app.videorooms.services import sync_due as sync_rooms
 
@@ -33,6 +35,18 @@ JOBS = (
     ("send_host_links", send_host_links, "SCHEDULER_HOST_LINKS_SECONDS", 300),
     ("deliver_outbox", deliver_due, "SCHEDULER_DELIVERY_SECONDS", 30),
 )
+# (name, function, setting with its time of day in Brussels, default time): once a day.
+DAILY_JOBS = (
+    ("purge_personal_data", purge_personal_data, "PRIVACY_PURGE_AT", "03:30"),
+)
+
+
+def time_of_day(text: str) -> tuple[int, int]:
+    """"HH:MM" → (hour, minute); ValueError when it is not a time of day."""
+    hour, _, minute = str(text).partition(":")
+    if not (hour.isdigit() and minute.isdigit() and 0 <= int(hour) < 24 and 0 <= int(minute) < 60):
+        raise ValueError(f"not a time of day: {text!r} (give HH:MM)")
+    return int(hour), int(minute)
 
 
 def run_job(app: Flask, name: str, function) -> object:
@@ -54,11 +68,12 @@ def run_job(app: Flask, name: str, function) -> object:
 @click.option("--once", is_flag=True, help="Run every due job once, then exit.")
 @with_appcontext
 def scheduler_command(once: bool) -> None:
-    """Run the jobs: deliver the outbox, send due reminders and surveys, close waiting lists, publish posts."""
+    """Run the jobs: deliver the outbox, send due reminders and surveys, close waiting lists, publish posts, purge
+    old personal data."""
     app = current_app._get_current_object()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if once:
-        for name, function, _, _ in JOBS:
+        for name, function, _, _ in JOBS + DAILY_JOBS:
             click.echo(f"{name}: {run_job(app, name, function)}")
         return
     scheduler = BlockingScheduler(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1,
@@ -66,6 +81,10 @@ def scheduler_command(once: bool) -> None:
     for name, function, setting, default in JOBS:
         scheduler.add_job(run_job, "interval", seconds=int(app.config.get(setting, default)), id=name,
                           args=(app, name, function), next_run_time=datetime.now(UTC))
+    for name, function, setting, default in DAILY_JOBS:
+        hour, minute = time_of_day(app.config.get(setting) or default)
+        scheduler.add_job(run_job, CronTrigger(hour=hour, minute=minute, timezone=BRUSSELS), id=name,
+                          args=(app, name, function))
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=True))
     click.echo("scheduler running; stop with Ctrl+C")
     try:

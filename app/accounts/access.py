@@ -25,6 +25,8 @@ RULES: dict[str, frozenset[str]] = {
     "see_outbox": frozenset({"admin", "coordinator"}),
     "publish_posts": frozenset({"admin", "coordinator"}),      # the posts to Facebook and LinkedIn
     "manage_users": frozenset({"admin"}),
+    "handle_personal_data": frozenset({"admin", "coordinator"}),  # find, export, erase a person's data
+    "read_audit": frozenset({"admin"}),
     "set_room_provider": frozenset({"admin", "coordinator", "partner"}),
 }
 SESSION_ACTIONS = frozenset({"see_session", "see_registrations", "take_attendance"})

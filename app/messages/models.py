@@ -1,4 +1,4 @@
-"""The outbox: every message, from queued to sent or failed; nothing is ever deleted."""
+"""The outbox: every message, from queued to sent or failed; rows stay, their personal data is purged."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,6 +38,8 @@ class Kind(StrEnum):
     POSTS_BLOCKED = "posts_blocked"
     # To a person who replaced the link of their own feed: the new link.
     FEED_LINK = "feed_link"
+    # To whoever asked for the data kept about their e-mail address (a signed link, or "nothing kept").
+    MY_DATA = "my_data"
 
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
@@ -50,6 +52,7 @@ class OutboxMessage(CreatedAtMixin, db.Model):
         one_of("kind", KINDS),
         one_of("status", STATUSES),
         sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_message_created_at", "created_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
@@ -81,6 +84,8 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     lease_token: Mapped[str | None] = mapped_column(sa.String(32))
     last_error: Mapped[str] = mapped_column(sa.String(500), default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Its address and texts erased (retention, or the person's request): kind, state and dates stay.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def rendered(self) -> bool:

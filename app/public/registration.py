@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.calendar.queries import filter_choices
-from app.registrations.forms import RegistrationForm
+from app.registrations.forms import RegistrationForm, consent_text
 
 SERVICE_FIELDS = ("name", "email", "language", "audience", "postcode")
 
 
 def registration_form(lang: str) -> RegistrationForm:
     form = RegistrationForm()
+    form.consent.label.text = consent_text()
     if not form.language.data:
         form.language.data = lang
     form.audience.choices = [("", _("Prefer not to say"))] + sorted(

@@ -1,4 +1,5 @@
 """Forms of the signed-link pages."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField, TextAreaField
@@ -38,8 +39,15 @@ class RegistrationForm(FlaskForm):
                           choices=[(code, LANGUAGE_NAMES[code]) for code in LANGS])
     audience = SelectField(_l("You are (optional)"), validate_choice=False)
     postcode = StringField(_l("Your postcode (optional)"))
-    consent = BooleanField(_l("I agree that the Cité des métiers keeps my name and e-mail address to manage my "
-                              "registration and send me messages about this session. They are erased one year after "
-                              "the session; only anonymous counts are kept for our annual report."))
+    consent = BooleanField(_l("I agree"))  # its words name the retention period: see consent_text()
     website = StringField(_l("Leave this field empty"))
     submit = SubmitField(_l("Register"))
+
+
+def consent_text() -> str:
+    """What the person agrees to, with the retention period of the settings, in the current language."""
+    from app.privacy.retention import days, duration
+
+    return _("I agree that the Cité des métiers keeps my name and e-mail address to manage my registration and "
+             "send me messages about this session. They are erased %(period)s after the session; only anonymous "
+             "counts are kept for our annual report.", period=duration(days("RETENTION_DAYS")))

@@ -26,7 +26,9 @@ class Registration(CreatedAtMixin, db.Model):
         # The same for a phone number, when staff register someone who has no e-mail address.
         sa.Index("uq_registration_session_phone_active", "session_id", "phone", unique=True,
                  sqlite_where=sa.text(ACTIVE), postgresql_where=sa.text(ACTIVE)),
-        sa.CheckConstraint("email_key IS NOT NULL OR phone IS NOT NULL", name="email_or_phone"),
+        # An erased registration keeps neither: only its anonymous counts stay (app.privacy).
+        sa.CheckConstraint("email_key IS NOT NULL OR phone IS NOT NULL OR erased_at IS NOT NULL",
+                           name="email_or_phone"),
         sa.Index("ix_registration_session_status", "session_id", "status"),
         one_of("status", STATUSES),
         one_of("channel", CHANNELS),
@@ -51,13 +53,15 @@ class Registration(CreatedAtMixin, db.Model):
     status: Mapped[str] = mapped_column(sa.String(10))
     # Order on the waiting list: increasing within a session, never reused.
     waitlist_rank: Mapped[int | None] = mapped_column()
-    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # None once erased
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # set by the services
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     surveyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     told_full_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when its personal data was erased (on request, or by the retention purge).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[Session] = relationship()
     audience: Mapped[Audience | None] = relationship()
