@@ -133,6 +133,9 @@ class Config:
     SCHEDULER_SURVEY_SECONDS = int(_env("SCHEDULER_SURVEY_SECONDS", "900"))
     SCHEDULER_WAITLIST_SECONDS = int(_env("SCHEDULER_WAITLIST_SECONDS", "300"))
     SCHEDULER_POSTS_SECONDS = int(_env("SCHEDULER_POSTS_SECONDS", "60"))
+    SCHEDULER_HOST_LINKS_SECONDS = int(_env("SCHEDULER_HOST_LINKS_SECONDS", "300"))
+    # Partner hosts get their sessions' host links in one digest a day, from this hour (Brussels time).
+    HOST_LINK_DIGEST_HOUR = int(_env("HOST_LINK_DIGEST_HOUR", "7"))
 
     # Password hashing (argon2id): its cost
     ARGON2_TIME_COST = int(_env("ARGON2_TIME_COST", "3"))

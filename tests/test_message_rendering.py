@@ -37,7 +37,8 @@ def rendered_in_the_request(kind, registration, *, position=None, reason="", rem
         online = registration.session.format in ONLINE_FORMATS and registration.status == "confirmed"
         join = online and kind in (Kind.REMINDER, Kind.CHANGE, Kind.PROMOTION)
         details = session_details(registration.session, lang, join_below=None if kind in (
-            Kind.CANCELLATION, Kind.UNREGISTERED, Kind.FULL, Kind.SURVEY) else join)
+            Kind.CANCELLATION, Kind.UNREGISTERED, Kind.FULL, Kind.SURVEY) or registration.status != "confirmed"
+            else join)
         context = dict(registration=registration, details=details,
                        links={**links(registration), "feed": feed_link(registration)},
                        paragraphs=content.paragraphs(kind, position=position, reason=reason, listed=False),

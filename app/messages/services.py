@@ -155,8 +155,8 @@ def render(kind: Kind | str, registration: Registration, *, position: int | None
     details = details or {}
     with force_locale(lang):
         join = joins_online(registration, kind)
-        shown = session_details(session, lang, join_below=join if kind not in (
-            Kind.CANCELLATION, Kind.UNREGISTERED, Kind.FULL, Kind.SURVEY) else None)
+        shown = session_details(session, lang, join_below=join if registration.status == "confirmed" and kind not in (
+            Kind.CANCELLATION, Kind.UNREGISTERED, Kind.FULL, Kind.SURVEY) else None)  # without a seat: no link
         closure = db.session.get(Closure, details["closure"]) if details.get("closure") else None
         if closure is not None:
             reason = closure_reason(closure, lang) or reason
