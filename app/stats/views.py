@@ -16,7 +16,6 @@ from app.accounts.access import require
 from app.cache import renders
 from app.calendar.models import FORMATS, Activity, Audience, Partner, Theme
 from app.extensions import db
-from app.stats import charts
 from app.stats.figures import (
     BREAKDOWNS,
     EARLIEST_YEAR,
@@ -147,6 +146,8 @@ def _data_uri(svg: str) -> str:
 
 def build_charts(figures: Figures, labels: dict[str, dict]) -> dict[str, dict]:
     """Each chart as an image address and its text alternative."""
+    from app.stats import charts  # matplotlib, loaded by the first chart rather than by every process start
+
     period = figures.period
     label = period_label(period)
     before = period_label(period.previous_year())
