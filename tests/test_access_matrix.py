@@ -143,6 +143,11 @@ CASES: list[Case] = [
     *one("closures.change", "POST", "plan", lambda s, w: {"closure_id": s.closure.id}, lambda s, w: {}, strict=False),
     *one("closures.new_cap", "POST", "plan", data=lambda s, w: {}, strict=False),
     *one("accounts.users", "POST", "manage_users", data=lambda s, w: {}, strict=False),
+    *one("widget.builder", "GET", "backoffice"),
+    *one("accounts.feed_create", "POST", "backoffice", data=lambda s, w: {}),
+    # An id of no link of this user: a 404 for whoever may have links, never another's link revoked.
+    *one("accounts.feed_revoke", "POST", "backoffice", lambda s, w: {"feed_id": 999999}, lambda s, w: {},
+         strict=False),
     *one("accounts.user_active", "POST", "manage_users", lambda s, w: {"user_id": s.spare_user.id},
          lambda s, w: {"active": "0"}),
     *each("staff.session_cancel", "POST", "plan", _session, lambda s, w: {}, strict=False),
