@@ -27,3 +27,16 @@ def test_a_counsellor_home_offers_the_centre_week(app, client):
     as_role(app, client, "counsellor")
     home = client.get("/en/account/").get_data(as_text=True)
     assert "See the week of the whole centre" in home and 'href="/en/staff/"' in home
+
+
+def test_the_attendance_sheet_leads_staff_back_to_the_centre_page_and_partners_to_theirs(app, client):
+    w = f.world()
+    sheet = f"/en/staff/sessions/{w['sess_a'].id}/attendance"
+    f.login(app, client, w["counsellor"])
+    back = f'class="govuk-back-link" href="/en/staff/sessions/{w["sess_a"].id}"'
+    assert back in client.get(sheet).get_data(as_text=True)
+    assert client.get(f"/en/staff/sessions/{w['sess_a'].id}").status_code == 200
+    f.login(app, client, w["partner_a"])  # Actiris organises it; its partner is sent to its own page
+    back = f'class="govuk-back-link" href="/en/partner/sessions/{w["sess_a"].id}"'
+    assert back in client.get(sheet).get_data(as_text=True)
+    assert client.get(f"/en/partner/sessions/{w['sess_a'].id}").status_code == 200
