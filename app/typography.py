@@ -98,7 +98,12 @@ def install(app: Flask) -> None:
         domain = TypographicDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
         babel.domain_instance = domain
     gettext, ngettext = _template_gettext(domain)
-    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext, colon=colon)
+
+
+def colon() -> str:
+    """The colon that joins two pieces a template writes itself: French puts a no-break space before it."""
+    return "\u00a0: " if _is_french() else ": "
 
 
 # Dates -----------------------------------------------------------------------------------------

@@ -379,7 +379,10 @@ def test_one_session_download(client):
     response = client.get(f"/feeds/sessions/{session.id}.ics?lang=nl")
     assert response.status_code == 200
     assert response.content_type == "text/calendar; charset=utf-8"
-    assert response.headers["Content-Disposition"] == "attachment; filename=cv-2026-06-10.ics"
+    day = session.start_at.astimezone(BRUSSELS).date().isoformat()
+    assert response.headers["Content-Disposition"] == f"attachment; filename=workshop-cv-{day}.ics"  # its Dutch title
+    french = client.get(f"/feeds/sessions/{session.id}.ics?lang=fr")
+    assert french.headers["Content-Disposition"] == f"attachment; filename=atelier-cv-{day}.ics"
     calendar = parse(response.data)
     (event,) = calendar.events
     assert event.uid == f"session-{session.id}@127.0.0.1" and event.summary == "Workshop cv"

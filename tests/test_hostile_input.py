@@ -81,7 +81,7 @@ def test_the_calendar_compares_times_as_instants_not_as_wall_clocks():
 @pytest.mark.parametrize("percent", ["0", "500", "-3"])
 def test_a_capacity_cap_outside_1_to_100_is_refused_with_its_message(client, coordinator, percent):
     response = client.post("/en/staff/capacity-caps/new", data={
-        "venue": "0", "first_day": "2027-01-04", "last_day": "2027-01-08", "percent": percent, "reason": "Works"})
+        "venue": "0", "first_day": "2027-01-04", "last_day": "2027-01-08", "percent": percent, "reason_fr": "Travaux"})
     assert response.status_code == 422 and "Give a share from 1 to 100 %." in response.text
 
 

@@ -157,7 +157,7 @@ def test_refusal_needs_a_reason_and_tells_the_partner_in_their_language(app, cli
     admin = _as(app, client, w["admin"])
     page = admin.post(f"/fr/partner/proposals/{proposal.id}/review", data={"refuse": "1", "note": "  "},
                       follow_redirects=True).get_data(as_text=True)
-    assert "reason" in page or "raison" in page
+    assert "Indiquez le motif du refus" in page
     db.session.expire_all()
     assert db.session.get(SessionProposal, proposal.id).status == "pending"
     assert db.session.scalar(db.select(OutboxMessage)) is None

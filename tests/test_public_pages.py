@@ -234,7 +234,7 @@ def test_session_page_in_brussels_time_across_the_dst_change(client, calendar):
     summer = get(client, f"/fr/sessions/{calendar['cv_summer'].id}").get_data(as_text=True)
     assert "mercredi 25 mars 2026" in winter and "de 14:00 à 16:00, heure de Bruxelles" in winter
     assert "(UTC+1)" in winter
-    assert "mercredi 1 avril 2026" in summer and "de 14:00 à 16:00, heure de Bruxelles" in summer
+    assert "mercredi 1er avril 2026" in summer and "de 14:00 à 16:00, heure de Bruxelles" in summer
     assert "(UTC+2)" in summer
     dutch = get(client, f"/nl/sessions/{calendar['cv_summer'].id}").get_data(as_text=True)
     assert "woensdag 1 april 2026" in dutch and "van 14:00 tot 16:00, Brusselse tijd" in dutch

@@ -207,7 +207,7 @@ class SkipForm(FlaskForm):
 REASON_TOO_LONG = _l("The reason is too long (300 characters at most).")
 add_translated_fields(CancelSessionForm, "reason", _l("Reason, told to everyone registered"), TextAreaField,
                       required=REQUIRED.message, too_long=REASON_TOO_LONG, render_kw={"rows": 2})
-add_translated_fields(SkipForm, "reason", _l("Reason (optional)"), StringField, too_long=REASON_TOO_LONG)
+add_translated_fields(SkipForm, "reason", _l("Reason"), StringField, too_long=REASON_TOO_LONG)
 
 
 class MoveForm(FlaskForm):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.accounts.access import require
 from app.calendar import services as calendar
@@ -85,7 +86,8 @@ def series_new():
             except ValidationError as exc:
                 errors = exc.errors
             else:
-                flash(_("The series is created: %(num)d sessions.", num=len(series_sessions(series.id))), "success")
+                flash(ngettext("The series is created: %(num)d session.", "The series is created: %(num)d sessions.",
+                               len(series_sessions(series.id))), "success")
                 return redirect(url_for("staff.series", series_id=series.id), 303)
         if errors:
             problems, status = attach_errors(form, errors), 422

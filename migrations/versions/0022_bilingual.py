@@ -19,15 +19,15 @@ branch_labels = None
 depends_on = None
 
 LANGS = ('fr', 'nl', 'en')
-# table -> [(old column, type, nullable)]
+# table -> [(old column, its type)]
 TEXTS = {
-    'venue': [('name', sa.String(length=160), False), ('address', sa.String(length=300), False),
-              ('accessibility_notes', sa.Text(), False)],
-    'room': [('name', sa.String(length=120), False), ('accessibility_notes', sa.Text(), False)],
-    'series_exception': [('reason', sa.String(length=300), False)],
-    'session': [('cancel_reason', sa.String(length=300), False)],
-    'closure': [('reason', sa.String(length=300), False)],
-    'capacity_cap': [('reason', sa.String(length=300), False)],
+    'venue': [('name', sa.String(length=160)), ('address', sa.String(length=300)),
+              ('accessibility_notes', sa.Text())],
+    'room': [('name', sa.String(length=120)), ('accessibility_notes', sa.Text())],
+    'series_exception': [('reason', sa.String(length=300))],
+    'session': [('cancel_reason', sa.String(length=300))],
+    'closure': [('reason', sa.String(length=300))],
+    'capacity_cap': [('reason', sa.String(length=300))],
 }
 # table -> (old unique constraint, its columns, new name, new columns)
 UNIQUES = {
@@ -39,16 +39,16 @@ UNIQUES = {
 def upgrade():
     for table, fields in TEXTS.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
-            for name, type_, _nullable in fields:
+            for name, type_ in fields:
                 for lang in LANGS:
                     batch_op.add_column(sa.Column(f'{name}_{lang}', type_, nullable=False, server_default=''))
-        for name, _type, _nullable in fields:
+        for name, _type in fields:
             op.execute(f"UPDATE {table} SET {name}_fr = COALESCE({name}, '')")
         with op.batch_alter_table(table, schema=None) as batch_op:
             if table in UNIQUES:
                 old, _columns, new, columns = UNIQUES[table]
                 batch_op.drop_constraint(old, type_='unique')
-            for name, _type, _nullable in fields:
+            for name, _type in fields:
                 batch_op.drop_column(name)
             if table in UNIQUES:
                 batch_op.create_unique_constraint(new, columns)
@@ -57,9 +57,9 @@ def upgrade():
 def downgrade():
     for table, fields in TEXTS.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
-            for name, type_, _nullable in fields:
+            for name, type_ in fields:
                 batch_op.add_column(sa.Column(name, type_, nullable=False, server_default=''))
-        for name, _type, _nullable in fields:
+        for name, _type in fields:
             # The French text, or the first one typed when French was left empty.
             op.execute(f"UPDATE {table} SET {name} = COALESCE(NULLIF({name}_fr, ''), NULLIF({name}_nl, ''), "
                        f"{name}_en, '')")
@@ -67,7 +67,7 @@ def downgrade():
             if table in UNIQUES:
                 old, columns, new, _columns = UNIQUES[table]
                 batch_op.drop_constraint(new, type_='unique')
-            for name, _type, _nullable in fields:
+            for name, _type in fields:
                 for lang in LANGS:
                     batch_op.drop_column(f'{name}_{lang}')
             if table in UNIQUES:

@@ -110,10 +110,10 @@ def assert_accessible(tab) -> None:
 
 
 def fill_closure(tab, planned: dict) -> None:
-    tab.get_by_label("Venue").select_option(label=planned["venue"].name)
+    tab.get_by_label("Venue").select_option(label=planned["venue"].name_fr)
     tab.get_by_label("First day closed").fill(planned["first"].isoformat())
     tab.get_by_label("Last day closed").fill(planned["last"].isoformat())
-    tab.get_by_label("Reason (shown to the public)").fill(REASON)
+    tab.get_by_label("Reason (shown to the public) (Français)").fill(REASON)
     tab.get_by_role("group", name="Sessions on site during the closure").get_by_label("Switch them online").check()
 
 
