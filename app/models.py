@@ -12,8 +12,10 @@ from app.calendar.models import (  # noqa: F401
     Theme,
     Venue,
 )
+from app.calendar.models import Booking  # noqa: F401,E402
 from app.closures.models import CapacityCap, Closure, ClosureEffect  # noqa: F401,E402
 from app.messages.models import OutboxMessage  # noqa: F401,E402
 from app.partners.models import SessionProposal  # noqa: F401,E402
 from app.registrations.models import Registration, SurveyAnswer  # noqa: F401,E402
 from app.videorooms.models import JoinEvent, VideoRoom  # noqa: F401,E402
+from app.schools.models import ClassAttendance, PreferredDate, SchoolRequest  # noqa: F401,E402

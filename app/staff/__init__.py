@@ -2,6 +2,7 @@
 from app.staff import (  # noqa: F401  (their routes)
     views_activities,
     views_desk,
+    views_hosts,
     views_outbox,
     views_series,
     views_sessions,
