@@ -4,6 +4,7 @@ from app.attendance.models import Attendance  # noqa: F401,E402
 from app.calendar.models import (  # noqa: F401
     Activity,
     Audience,
+    Booking,  # noqa: F401,E402
     Partner,
     Room,
     Series,
@@ -12,10 +13,9 @@ from app.calendar.models import (  # noqa: F401
     Theme,
     Venue,
 )
-from app.calendar.models import Booking  # noqa: F401,E402
 from app.closures.models import CapacityCap, Closure, ClosureEffect  # noqa: F401,E402
 from app.messages.models import OutboxMessage  # noqa: F401,E402
 from app.partners.models import SessionProposal  # noqa: F401,E402
 from app.registrations.models import Registration, SurveyAnswer  # noqa: F401,E402
-from app.videorooms.models import JoinEvent, VideoRoom  # noqa: F401,E402
 from app.schools.models import ClassAttendance, PreferredDate, SchoolRequest  # noqa: F401,E402
+from app.videorooms.models import JoinEvent, VideoRoom  # noqa: F401,E402

@@ -119,7 +119,8 @@ def sync_bookings(session: Session) -> None:
         if getattr(exc.orig, "sqlstate", None) != EXCLUSION_VIOLATION:
             raise
         clash = _committed_clash(wanted, session.id)
-        raise ValidationError(clash or {"hosts": gettext("This time was booked a moment ago. Please choose another.")})
+        raise ValidationError(clash or {
+            "hosts": gettext("This time was booked a moment ago. Please choose another.")}) from exc
 
 
 def _committed_clash(wanted, session_id: int) -> dict | None:

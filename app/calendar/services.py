@@ -10,7 +10,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.calendar.bookings import check_hosts_free, sync_bookings
-from app.calendar.models import DELIVERY_LANGUAGES, FORMATS, VISIBILITIES, Activity, Room, Series, SeriesException, Session, Venue
+from app.calendar.models import (
+    DELIVERY_LANGUAGES,
+    FORMATS,
+    VISIBILITIES,
+    Activity,
+    Room,
+    Series,
+    SeriesException,
+    Session,
+    Venue,
+)
 from app.calendar.signals import session_changed
 from app.database import lock_row
 from app.errors import ValidationError

@@ -10,8 +10,8 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.calendar import services as calendar
 from app.accounts.models import User
+from app.calendar import services as calendar
 from app.calendar.models import Activity, Room, Session, Venue, session_host
 from app.closures.caps import apply_caps
 from app.errors import NotFound

@@ -38,8 +38,10 @@ def upgrade():
         batch_op.add_column(sa.Column('offsite_address', sa.String(length=300), nullable=True))
         batch_op.drop_constraint(batch_op.f('ck_session_venue_when_on_site'), type_='check')
         batch_op.create_check_constraint(
-            batch_op.f('ck_session_venue_when_on_site'), "format = 'online' OR venue_id IS NOT NULL OR offsite_address IS NOT NULL")
-        batch_op.create_check_constraint(batch_op.f('ck_session_visibility_known'), "visibility IN ('public', 'school')")
+            batch_op.f('ck_session_venue_when_on_site'),
+            "format = 'online' OR venue_id IS NOT NULL OR offsite_address IS NOT NULL")
+        batch_op.create_check_constraint(batch_op.f('ck_session_visibility_known'),
+                                         "visibility IN ('public', 'school')")
 
     op.create_table('session_host',
     sa.Column('session_id', sa.Integer(), nullable=False),
