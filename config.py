@@ -147,6 +147,7 @@ class Config:
     # School holidays of each community, per school year: (first day, last day) of each holiday; a
     # JSON object of the same shape in SCHOOL_HOLIDAYS replaces it ({"fwb": [["2026-10-19", "2026-10-30"]], ...}).
     SCHOOL_HOLIDAYS = _school_holidays(_env("SCHOOL_HOLIDAYS"))
+    SCHOOL_REQUEST_LIMIT_PER_ADDRESS = _env("SCHOOL_REQUEST_LIMIT_PER_ADDRESS", "20/hour")
     # When a class starts on a morning or an afternoon (Brussels time)
     SCHOOL_MORNING_START = _env("SCHOOL_MORNING_START", "09:00")
     SCHOOL_AFTERNOON_START = _env("SCHOOL_AFTERNOON_START", "13:30")

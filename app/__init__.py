@@ -55,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.partners.views import bp as partners_bp
     from app.public.views import bp as public_bp
     from app.registrations.views import bp as registrations_bp
+    from app.schools.views import bp as schools_bp
     from app.staff import bp as staff_bp
     from app.videorooms.views import bp as videorooms_bp
 
@@ -68,6 +69,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(videorooms_bp)
     app.register_blueprint(closures_bp)
+    app.register_blueprint(schools_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command

@@ -32,7 +32,7 @@ class Place:
 
     def with_address(self) -> str:
         """`Venue, address (Room)`: the e-mails to registered people."""
-        return f"{self.venue}, {self.address}" + (f" ({self.room})" if self.room else "")
+        return ", ".join(part for part in (self.venue, self.address) if part) + (f" ({self.room})" if self.room else "")
 
     def location(self) -> str:
         """`Venue, Room, address`, without empty pieces: the LOCATION of calendar files."""
@@ -42,6 +42,9 @@ class Place:
 def place_of(session: Placed) -> Place | None:
     """The place of a session held on site (face to face or hybrid); None when it is online only."""
     venue, room = session.venue, session.room
+    address = getattr(session, "offsite_address", None)
+    if session.format != "online" and venue is None and address:  # a class held at its school
+        return Place(venue=address, address="", room=None, hybrid=session.format == "hybrid", notes=())
     if session.format == "online" or venue is None:
         return None
     notes = tuple(note for note in (venue.accessibility_notes, room.accessibility_notes if room else "") if note)

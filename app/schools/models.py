@@ -20,6 +20,7 @@ COMMUNITIES = ("fwb", "vg")
 CLASS_LEVELS = ("s1", "s2", "s3", "s4", "s5", "s6", "special")
 PLACES = ("centre", "school", "online")
 HALF_DAYS = ("morning", "afternoon")
+MAX_DATES = 3
 STATES = ("new", "proposed", "confirmed", "declined", "cancelled", "done")
 TEACHING_LANGUAGES = ("fr", "nl")
 
