@@ -58,3 +58,30 @@ def edit_seats_and_time(database_url: str, session_id: int, rounds: int, start_a
             except DomainError:
                 outcome["refused"] += 1
     return outcome
+
+
+def confirm_request(database_url: str, request_id: int, start_iso: str, room_id: int, counsellor_id: int,
+                    start_at: float) -> str:
+    """A coordinator confirming a school's request into a slot: "confirmed", or the refusal's message."""
+    from datetime import datetime
+
+    from app.accounts.models import User
+    from app.calendar.models import Room
+    from app.database import unit_of_work
+    from app.errors import DomainError
+    from app.extensions import db
+    from app.schools.services import confirm
+
+    app = _app(database_url)
+    with app.app_context():
+        room, counsellor = db.session.get(Room, room_id), db.session.get(User, counsellor_id)
+        db.session.rollback()
+        time.sleep(max(0.0, start_at - time.time()))
+        try:
+            with unit_of_work():
+                confirm(request_id, datetime.fromisoformat(start_iso), db.session.get(Room, room_id),
+                        db.session.get(User, counsellor_id))
+        except DomainError as exc:
+            return f"{type(exc).__name__}: {' '.join(exc.errors.values())}"
+        assert room and counsellor
+        return "confirmed"

@@ -98,6 +98,8 @@ CASES: list[Case] = [
     *one("staff.my_sessions", "GET", "backoffice"),
     *one("staff.host_sessions", "GET", "see_centre", lambda s, w: {"user_id": s.users["counsellor"].id}),
     *each("staff.session_hosts", "GET", "plan", _session),
+    *one("staff.school_requests", "GET", "see_centre"),
+    *one("staff.school_request", "GET", "see_centre", lambda s, w: {"request_id": s.school_request.id}),
     *each("staff.outbox_message", "GET", "see_outbox", lambda s, w: {"message_id": s.message[w].id}),
     *one("closures.index", "GET", "plan"),
     *one("closures.new", "GET", "plan"),
@@ -138,6 +140,12 @@ CASES: list[Case] = [
     *each("staff.series_restore", "POST", "plan", _series, lambda s, w: {}, strict=False),
     *one("staff.session_new", "POST", "plan", data=lambda s, w: {}, strict=False),
     *each("staff.session_hosts", "POST", "plan", _session, lambda s, w: {}, strict=False),
+    *one("staff.school_request_slot", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
+         lambda s, w: {}, strict=False),
+    *one("staff.school_request_decline", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
+         lambda s, w: {"reason": ""}, strict=False),
+    *one("staff.school_request_cancel", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
+         lambda s, w: {}, strict=False),
     *one("staff.counsellor", "POST", "plan", lambda s, w: {"user_id": s.users["counsellor"].id}, lambda s, w: {},
          strict=False),
     *each("staff.session_edit", "POST", "plan", _session, lambda s, w: {}, strict=False),
@@ -202,6 +210,10 @@ def seed() -> SimpleNamespace:
             "format": "online", "capacity": 12, "language": "fr", "note": f"Proposal {w}"})
         s.activity[w], s.session[w], s.series[w] = activity, session, series
         s.registration[w], s.spare[w], s.message[w], s.proposal[w] = registration, spare, message, proposal
+    from tests.school_factories import teacher_request
+
+    school_activity = f.activity("pto", schools_only=True, capacity=30)
+    s.school_request = teacher_request(school_activity)
     s.closure = declare_closure(other, day + timedelta(days=200), day + timedelta(days=201), "Works", "online")
     s.spare_user = create_user("spare@example.be", "Spare", "counsellor", password=PASSWORD)
     from app.accounts.services import reset_token

@@ -80,3 +80,16 @@ FIELDS = ("school_name", "postcode", "network", "teacher_name", "email", "phone"
 
 class ButtonForm(FlaskForm):
     """One button (accept, cancel): its CSRF token proves it was pressed on our page."""
+
+
+class SlotForm(FlaskForm):
+    slot = StringField(_l("Slot"))
+    room = StringField(_l("Room"))
+    counsellor = StringField(_l("Counsellor"))
+    confirm = SubmitField(_l("Confirm this slot"))
+    propose = SubmitField(_l("Propose it to the teacher"))
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (the teacher reads it)"), render_kw={"rows": 2})
+    submit = SubmitField(_l("Decline the request"))

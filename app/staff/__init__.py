@@ -1,4 +1,7 @@
 """The centre's back-office: planning the calendar, desk registrations and the outbox."""
+from app.schools import (  # noqa: F401  (the schools' requests, in the back-office)
+    views_staff,
+)
 from app.staff import (  # noqa: F401  (their routes)
     views_activities,
     views_desk,
