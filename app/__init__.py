@@ -47,6 +47,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     session_changed.connect(on_session_changed, weak=False)  # connecting again is harmless
     session_changed.connect(note_change, weak=False)
+    from app.schools.jobs import on_session_changed as tell_the_teacher
+
+    session_changed.connect(tell_the_teacher, weak=False)
     from app.accounts.views import bp as accounts_bp
     from app.api import bp as api_bp
     from app.attendance.views import bp as attendance_bp

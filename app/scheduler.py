@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from app.extensions import db
 from app.messages import jobs
 from app.messages.delivery import deliver_due
+from app.schools.jobs import send_school_reminders
 from app.timeutil import UTC
 from app.videorooms.services import sync_due as sync_rooms
 
@@ -26,6 +27,7 @@ JOBS = (
     ("close_waiting_lists", jobs.close_waiting_lists, "SCHEDULER_WAITLIST_SECONDS", 300),
     ("send_due_reminders", jobs.send_due_reminders, "SCHEDULER_REMINDER_SECONDS", 300),
     ("send_due_surveys", jobs.send_due_surveys, "SCHEDULER_SURVEY_SECONDS", 900),
+    ("send_school_reminders", send_school_reminders, "SCHEDULER_REMINDER_SECONDS", 300),
     ("sync_rooms", sync_rooms, "SCHEDULER_ROOMS_SECONDS", 30),
     ("deliver_outbox", deliver_due, "SCHEDULER_DELIVERY_SECONDS", 30),
 )

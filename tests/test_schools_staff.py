@@ -225,3 +225,41 @@ def test_a_counsellor_sees_the_requests_but_does_not_confirm(world, client):
     slot = schools.free_slots(request)[0]
     assert client.post(f"/fr/staff/schools/{request.id}/slot",
                        data={"slot": slot.key, "counsellor": str(world["anna"].id)}).status_code == 403
+
+
+# The teacher's messages ---------------------------------------------------------------------------
+
+
+def test_the_reminder_names_the_counsellor_and_where_to_come_once(world):
+    from app.schools.jobs import send_school_reminders
+
+    request = teacher_request(world["pto"], place="online", language="nl")
+    slot = schools.free_slots(request)[0]
+    schools.confirm(request.id, slot.start, None, world["anna"])
+    assert send_school_reminders(now=slot.start - timedelta(hours=48)) == 0  # not yet
+    assert send_school_reminders(now=slot.start - timedelta(hours=20)) == 1
+    assert send_school_reminders(now=slot.start - timedelta(hours=19)) == 0  # once
+    [reminder] = f.outbox("school_reminder")
+    assert reminder.language == "nl" and "Herinnering" in reminder.subject
+    assert "Anna Peeters" in reminder.body_text and f"/join/class/{request.token}" in reminder.body_text
+    assert send_school_reminders(now=slot.end + timedelta(minutes=1)) == 0
+    assert db.session.get(SchoolRequest, request.id).state == "done"
+
+
+def test_a_change_by_staff_is_told_to_the_teacher(world):
+    request = teacher_request(world["pto"])
+    slot = schools.free_slots(request)[0]
+    schools.confirm(request.id, slot.start, world["venue"].rooms[0], world["anna"])
+    calendar.reschedule_session(request.session, slot.start + timedelta(hours=1), slot.end + timedelta(hours=1))
+    [change] = f.outbox("school_change")
+    assert "Changement pour votre classe" in change.subject and "METHOD:REQUEST" in change.ics
+    assert request.slot_start == slot.start + timedelta(hours=1)
+
+
+def test_the_teacher_joins_an_online_class_through_the_join_page(world, client):
+    request = teacher_request(world["pto"], place="online")
+    slot = schools.free_slots(request)[0]
+    schools.confirm(request.id, slot.start, None, world["anna"])
+    page = client.get(f"/join/class/{request.token}")
+    assert page.status_code == 200 and "Parcours PTO" in page.text  # not open yet: the page says when
+    assert client.get("/join/class/unknown-token-xxxxxxxxxxxx").status_code == 404
