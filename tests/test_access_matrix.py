@@ -99,6 +99,7 @@ CASES: list[Case] = [
     *one("staff.host_sessions", "GET", "see_centre", lambda s, w: {"user_id": s.users["counsellor"].id}),
     *each("staff.session_hosts", "GET", "plan", _session),
     *one("staff.school_requests", "GET", "see_centre"),
+    *one("staff.class_attendance", "GET", "take_attendance", lambda s, w: {"session_id": s.class_session.id}),
     *one("staff.school_request", "GET", "see_centre", lambda s, w: {"request_id": s.school_request.id}),
     *each("staff.outbox_message", "GET", "see_outbox", lambda s, w: {"message_id": s.message[w].id}),
     *one("closures.index", "GET", "plan"),
@@ -144,6 +145,8 @@ CASES: list[Case] = [
          lambda s, w: {}, strict=False),
     *one("staff.school_request_decline", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
          lambda s, w: {"reason": ""}, strict=False),
+    *one("staff.class_attendance", "POST", "take_attendance", lambda s, w: {"session_id": s.class_session.id},
+         lambda s, w: {}, strict=False),
     *one("staff.school_request_cancel", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
          lambda s, w: {}, strict=False),
     *one("staff.counsellor", "POST", "plan", lambda s, w: {"user_id": s.users["counsellor"].id}, lambda s, w: {},
@@ -214,6 +217,9 @@ def seed() -> SimpleNamespace:
 
     school_activity = f.activity("pto", schools_only=True, capacity=30)
     s.school_request = teacher_request(school_activity)
+    s.class_session = calendar.create_session(school_activity, f.local(day.year, day.month, day.day, 16),
+                                              f.local(day.year, day.month, day.day, 17), "online",
+                                              visibility="school")
     s.closure = declare_closure(other, day + timedelta(days=200), day + timedelta(days=201), "Works", "online")
     s.spare_user = create_user("spare@example.be", "Spare", "counsellor", password=PASSWORD)
     from app.accounts.services import reset_token

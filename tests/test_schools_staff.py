@@ -263,3 +263,31 @@ def test_the_teacher_joins_an_online_class_through_the_join_page(world, client):
     page = client.get(f"/join/class/{request.token}")
     assert page.status_code == 200 and "Parcours PTO" in page.text  # not open yet: the page says when
     assert client.get("/join/class/unknown-token-xxxxxxxxxxxx").status_code == 404
+
+
+# Attendance of a class ----------------------------------------------------------------------------
+
+
+def test_the_attendance_of_a_class_is_a_number(world, client):
+    from app.schools.models import ClassAttendance
+    from tests.factories import login
+
+    request = teacher_request(world["pto"])
+    slot = schools.free_slots(request)[0]
+    schools.confirm(request.id, slot.start, world["venue"].rooms[0], world["anna"])
+    login(client.application, client, world["anna"])
+    page = client.get(f"/fr/staff/sessions/{request.session_id}/class-attendance")
+    assert page.status_code == 200 and "Athénée Royal de Saint-Josse" in page.text
+    bad = client.post(f"/fr/staff/sessions/{request.session_id}/class-attendance",
+                      data={"pupils_present": "-3", "adults_present": "x"})
+    assert bad.status_code == 422 and "Indiquez un nombre entier de 0 à 1000." in html.unescape(bad.text)
+    saved = client.post(f"/fr/staff/sessions/{request.session_id}/class-attendance",
+                        data={"pupils_present": "21", "adults_present": "2"})
+    assert saved.status_code == 303
+    client.post(f"/fr/staff/sessions/{request.session_id}/class-attendance",
+                data={"pupils_present": "20", "adults_present": "2"})
+    [row] = db.session.scalars(db.select(ClassAttendance)).all()
+    assert (row.session_id, row.pupils_present, row.adults_present, row.marked_by_id) == (
+        request.session_id, 20, 2, world["anna"].id)
+    public = f.session_at(f.activity("cv"), slot.start + timedelta(days=2))
+    assert client.get(f"/fr/staff/sessions/{public.id}/class-attendance").status_code == 404

@@ -12,6 +12,7 @@ from app.calendar.models import Activity, Audience, Partner, Room, Series, Sessi
 from app.calendar.public_holidays import belgian_holidays, is_belgian_holiday
 from app.demo import content
 from app.demo.accounts import load_demo_accounts
+from app.demo.schools import load_demo_schools
 from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS, local_to_utc, local_today, utcnow
@@ -33,7 +34,7 @@ def load_demo(today: date | None = None) -> str:
     return (f"Demo calendar: {len(activities)} activities, {len(content.PARTNERS)} partners, "
             f"{len(series)} weekly series, {added} one-off sessions added; "
             f"{count} sessions from {first.isoformat()} to {last.isoformat()}."
-            + "".join(f"\n{line}" for line in load_demo_accounts()))
+            + "".join(f"\n{line}" for line in load_demo_accounts()) + "\n" + load_demo_schools())
 
 
 def load_reference() -> dict[str, Activity]:

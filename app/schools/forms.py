@@ -93,3 +93,11 @@ class SlotForm(FlaskForm):
 class DeclineForm(FlaskForm):
     reason = TextAreaField(_l("Reason (the teacher reads it)"), render_kw={"rows": 2})
     submit = SubmitField(_l("Decline the request"))
+
+
+class ClassAttendanceForm(FlaskForm):
+    pupils_present = StringField(_l("Pupils present"), widget=NumberInput(min=0, max=1000),
+                                 render_kw={"inputmode": "numeric"})
+    adults_present = StringField(_l("Accompanying adults present"), widget=NumberInput(min=0, max=1000),
+                                 render_kw={"inputmode": "numeric"})
+    submit = SubmitField(_l("Save the attendance"))

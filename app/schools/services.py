@@ -480,3 +480,41 @@ def mark_done(now: datetime | None = None) -> int:
 def requests_of_school(school_id: int) -> list[SchoolRequest]:
     return list(db.session.scalars(db.select(SchoolRequest).where(SchoolRequest.school_id == school_id)
                                    .order_by(SchoolRequest.created_at.desc(), SchoolRequest.id.desc())))
+
+
+# Attendance of a class ---------------------------------------------------------------------------
+
+MAX_PRESENT = 1000
+
+
+def class_attendance(session_id: int):
+    from app.schools.models import ClassAttendance
+
+    return db.session.scalar(db.select(ClassAttendance).where(ClassAttendance.session_id == session_id))
+
+
+def mark_class_attendance(session: Session, pupils, adults, by: User | None):
+    """How many pupils and accompanying adults came to a class's session (they count as contacts)."""
+    from app.schools.models import ClassAttendance
+
+    errors: dict = {}
+    values = {}
+    for name, raw in (("pupils_present", pupils), ("adults_present", adults)):
+        text = str(raw if raw is not None else "").strip()
+        if not (text.isascii() and text.isdigit() and int(text) <= MAX_PRESENT):
+            errors[name] = _l("Give a whole number from 0 to %(num)d.", num=MAX_PRESENT)
+        else:
+            values[name] = int(text)
+    if session.visibility != "school":
+        errors["session"] = _l("Only a class's session is counted this way.")
+    if errors:
+        raise ValidationError({k: str(v) for k, v in errors.items()})
+    lock_row(Session, session.id)
+    found = class_attendance(session.id)
+    if found is None:
+        found = ClassAttendance(session_id=session.id)
+        db.session.add(found)
+    found.pupils_present, found.adults_present = values["pupils_present"], values["adults_present"]
+    found.marked_at, found.marked_by_id = utcnow(), by.id if by is not None else None
+    db.session.flush()
+    return found

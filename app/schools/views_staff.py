@@ -6,10 +6,11 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.accounts.access import require
 from app.accounts.models import User
-from app.calendar.models import Room
+from app.calendar.models import Room, Session
 from app.database import unit_of_work
 from app.errors import DomainError
 from app.extensions import db
@@ -22,6 +23,7 @@ from app.schools.forms import (
     STATE_LABELS,
     TEACHING_LANGUAGE_LABELS,
     ButtonForm,
+    ClassAttendanceForm,
     DeclineForm,
     SlotForm,
 )
@@ -119,3 +121,32 @@ def school_request_cancel(request_id: int):
         services.cancel_by_staff(found.id)
     flash(_("The request is cancelled; the room and the counsellor are free again."), "success")
     return redirect(url_for("staff.school_request", request_id=request_id), 303)
+
+
+@bp.route("/sessions/<int:session_id>/class-attendance", methods=["GET", "POST"])
+def class_attendance(session_id: int):
+    found = db.get_or_404(Session, session_id)
+    require("take_attendance", session=found)
+    if found.visibility != "school":
+        abort(404)
+    marked = services.class_attendance(found.id)
+    form = ClassAttendanceForm(data={"pupils_present": marked.pupils_present if marked else "",
+                                     "adults_present": marked.adults_present if marked else ""})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                services.mark_class_attendance(found, form.pupils_present.data, form.adults_present.data,
+                                               current_user)
+        except DomainError as exc:
+            for name, message in exc.errors.items():
+                if name in form._fields:
+                    form[name].errors = [message]
+            status = 422
+        else:
+            flash(_("The attendance is saved."), "success")
+            return redirect(url_for("staff.class_attendance", session_id=found.id), 303)
+    elif form.is_submitted():
+        status = 400
+    request_of = db.session.scalar(db.select(SchoolRequest).where(SchoolRequest.session_id == found.id))
+    return render_template("schools/class_attendance.html", s=found, form=form, r=request_of, marked=marked), status
