@@ -147,6 +147,8 @@ CASES: list[Case] = [
          lambda s, w: {"reason": ""}, strict=False),
     *one("staff.class_attendance", "POST", "take_attendance", lambda s, w: {"session_id": s.class_session.id},
          lambda s, w: {}, strict=False),
+    *one("staff.school_request_contact", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
+         lambda s, w: {}, strict=False),
     *one("staff.school_request_cancel", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
          lambda s, w: {}, strict=False),
     *one("staff.counsellor", "POST", "plan", lambda s, w: {"user_id": s.users["counsellor"].id}, lambda s, w: {},

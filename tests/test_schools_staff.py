@@ -291,3 +291,28 @@ def test_the_attendance_of_a_class_is_a_number(world, client):
         request.session_id, 20, 2, world["anna"].id)
     public = f.session_at(f.activity("cv"), slot.start + timedelta(days=2))
     assert client.get(f"/fr/staff/sessions/{public.id}/class-attendance").status_code == 404
+
+
+# School contacts ----------------------------------------------------------------------------------
+
+
+def test_a_school_contact_sees_every_request_and_class_of_their_school(world, client, login_as):
+    from app.accounts.models import User
+
+    mine = teacher_request(world["pto"])
+    colleague = teacher_request(world["pto"], email="marc@ecole.example.be", teacher_name="Marc Colin")
+    other = teacher_request(world["pto"], school_name="Lycée Émile Max", postcode="1030")
+    slot = schools.free_slots(mine)[0]
+    schools.confirm(mine.id, slot.start, world["venue"].rooms[0], world["anna"])
+    login_as("coordinator")
+    assert client.post(f"/fr/staff/schools/{mine.id}/contact").status_code == 303
+    contact = db.session.scalar(db.select(User).where(User.email == "claire.dubois@ecole.example.be"))
+    assert contact.role == "school" and contact.school_id == mine.school_id
+    assert len(f.outbox("account_welcome")) == 1
+    login_as(contact)
+    page = client.get("/fr/schools/account")
+    assert page.status_code == 200 and "Marc Colin" in page.text and "Claire Dubois" in page.text
+    assert page.text.count("<tr class=\"govuk-table__row\">") == 3  # the header and the school's two requests
+    assert colleague.school_id == mine.school_id and other.school_id != mine.school_id
+    assert client.get("/fr/staff/").status_code == 403  # no back-office for a school contact
+    assert client.get(f"/fr/staff/schools/{mine.id}").status_code == 403

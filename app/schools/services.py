@@ -518,3 +518,13 @@ def mark_class_attendance(session: Session, pupils, adults, by: User | None):
     found.marked_at, found.marked_by_id = utcnow(), by.id if by is not None else None
     db.session.flush()
     return found
+
+
+def give_school_contact_account(request_id: int) -> User:
+    """The teacher of a request becomes a contact of their school, with an account (the `school` role) that
+    lists every request and class of that school; the welcome message carries the link to set a password."""
+    from app.accounts.services import create_user
+
+    request = _lock(request_id)
+    return create_user(request.email, request.teacher_name, "school", language=request.language, welcome=True,
+                       school=request.school)

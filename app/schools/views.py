@@ -101,3 +101,17 @@ def accept(token: str):
 @bp.post("/requests/<token>/cancel")
 def cancel(token: str):
     return _act(token, services.cancel_by_teacher)
+
+
+@bp.get("/account")
+def account():
+    """A school contact's page: every request and class of their school."""
+    from flask import current_app
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        abort(current_app.login_manager.unauthorized())
+    if current_user.role != "school" or current_user.school_id is None or not current_user.is_active:
+        abort(403)
+    return render_template("schools/account.html", school=current_user.school,
+                           requests=services.requests_of_school(current_user.school_id))

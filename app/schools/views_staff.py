@@ -150,3 +150,18 @@ def class_attendance(session_id: int):
         status = 400
     request_of = db.session.scalar(db.select(SchoolRequest).where(SchoolRequest.session_id == found.id))
     return render_template("schools/class_attendance.html", s=found, form=form, r=request_of, marked=marked), status
+
+
+@bp.post("/schools/<int:request_id>/contact")
+def school_request_contact(request_id: int):
+    require("plan")
+    found = _load(request_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        with unit_of_work():
+            services.give_school_contact_account(found.id)
+    except DomainError as exc:
+        return _page(found, list(exc.errors.values()), exc.status)
+    flash(_("The teacher has an account for their school; the welcome e-mail is on its way."), "success")
+    return redirect(url_for("staff.school_request", request_id=request_id), 303)
