@@ -60,6 +60,27 @@ def _default_linkedin_version() -> str:
     return f"{year}{month:02d}"
 
 
+# The holidays of French-speaking (Fédération Wallonie-Bruxelles) and Dutch-speaking (Vlaamse
+# Gemeenschap) schools in Brussels, as the communities publish them.
+DEFAULT_SCHOOL_HOLIDAYS = {
+    "fwb": [  # 2026-2027
+        ("2026-10-19", "2026-10-30"), ("2026-12-21", "2027-01-01"), ("2027-02-15", "2027-02-26"),
+        ("2027-04-26", "2027-05-07"), ("2027-07-03", "2027-08-29"),
+    ],
+    "vg": [  # 2026-2027
+        ("2026-11-02", "2026-11-08"), ("2026-12-21", "2027-01-03"), ("2027-02-08", "2027-02-14"),
+        ("2027-03-29", "2027-04-11"), ("2027-07-01", "2027-08-31"),
+    ],
+}
+
+
+def _school_holidays(raw: str | None) -> dict:
+    import json
+
+    found = json.loads(raw) if raw else DEFAULT_SCHOOL_HOLIDAYS
+    return {community: [tuple(span) for span in spans] for community, spans in found.items()}
+
+
 class Config:
     """Read once at import; tests pass overrides to create_app(config=...)."""
 
@@ -125,6 +146,17 @@ class Config:
     SESSION_LOCK_TIMEOUT_MS = int(_env("SESSION_LOCK_TIMEOUT_MS", "5000"))
     SMTP_TIMEOUT = float(_env("SMTP_TIMEOUT", "15"))
     ROOMS_HTTP_TIMEOUT = float(_env("ROOMS_HTTP_TIMEOUT", "10"))
+
+    # Schools: a counsellor's travel time around a class at a school; a teacher's last moment to cancel online
+    SCHOOL_TRAVEL_MINUTES = int(_env("SCHOOL_TRAVEL_MINUTES", "45"))
+    SCHOOL_CANCEL_HOURS = float(_env("SCHOOL_CANCEL_HOURS", "48"))
+    # School holidays of each community, per school year: (first day, last day) of each holiday; a
+    # JSON object of the same shape in SCHOOL_HOLIDAYS replaces it ({"fwb": [["2026-10-19", "2026-10-30"]], ...}).
+    SCHOOL_HOLIDAYS = _school_holidays(_env("SCHOOL_HOLIDAYS"))
+    SCHOOL_REQUEST_LIMIT_PER_ADDRESS = _env("SCHOOL_REQUEST_LIMIT_PER_ADDRESS", "20/hour")
+    # When a class starts on a morning or an afternoon (Brussels time)
+    SCHOOL_MORNING_START = _env("SCHOOL_MORNING_START", "09:00")
+    SCHOOL_AFTERNOON_START = _env("SCHOOL_AFTERNOON_START", "13:30")
 
     # The scheduler process: how often each job runs (seconds)
     SCHEDULER_DELIVERY_SECONDS = int(_env("SCHEDULER_DELIVERY_SECONDS", "30"))

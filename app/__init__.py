@@ -50,6 +50,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     session_changed.connect(on_session_changed, weak=False)  # connecting again is harmless
     session_changed.connect(note_change, weak=False)
+    from app.schools.jobs import on_session_changed as tell_the_teacher
+
+    session_changed.connect(tell_the_teacher, weak=False)
     from app.accounts.views import bp as accounts_bp
     from app.api import bp as api_bp
     from app.attendance.views import bp as attendance_bp
@@ -62,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from app.programme.views import bp as programme_bp
     from app.public.views import bp as public_bp
     from app.registrations.views import bp as registrations_bp
+    from app.schools.views import bp as schools_bp
     from app.staff import bp as staff_bp
     from app.stats.views import bp as stats_bp
     from app.videorooms.views import bp as videorooms_bp
@@ -83,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(stats_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(privacy_staff_bp)
+    app.register_blueprint(schools_bp)
     csrf.exempt(api_bp)
 
     from app.demo.commands import demo_command

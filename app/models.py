@@ -4,6 +4,7 @@ from app.attendance.models import Attendance  # noqa: F401,E402
 from app.calendar.models import (  # noqa: F401
     Activity,
     Audience,
+    Booking,  # noqa: F401,E402
     Partner,
     Room,
     Series,
@@ -19,5 +20,6 @@ from app.partners.models import SessionProposal  # noqa: F401,E402
 from app.posts.models import Post, PostNetwork  # noqa: F401,E402
 from app.privacy.models import AuditEntry  # noqa: F401,E402
 from app.registrations.models import Registration, SurveyAnswer  # noqa: F401,E402
+from app.schools.models import ClassAttendance, PreferredDate, SchoolRequest  # noqa: F401,E402
 from app.stats.models import PastActivity, PastClosure  # noqa: F401,E402
 from app.videorooms.models import JoinEvent, VideoRoom  # noqa: F401,E402

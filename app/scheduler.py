@@ -19,6 +19,7 @@ from app.messages import jobs
 from app.messages.delivery import deliver_due
 from app.posts.services import run as publish_posts
 from app.privacy.jobs import purge as purge_personal_data
+from app.schools.jobs import send_school_reminders
 from app.timeutil import BRUSSELS, UTC
 from app.videorooms.hosts import send_host_links
 from app.videorooms.services import sync_due as sync_rooms
@@ -30,6 +31,7 @@ JOBS = (
     ("close_waiting_lists", jobs.close_waiting_lists, "SCHEDULER_WAITLIST_SECONDS", 300),
     ("send_due_reminders", jobs.send_due_reminders, "SCHEDULER_REMINDER_SECONDS", 300),
     ("send_due_surveys", jobs.send_due_surveys, "SCHEDULER_SURVEY_SECONDS", 900),
+    ("send_school_reminders", send_school_reminders, "SCHEDULER_REMINDER_SECONDS", 300),
     ("sync_rooms", sync_rooms, "SCHEDULER_ROOMS_SECONDS", 30),
     ("publish_posts", publish_posts, "SCHEDULER_POSTS_SECONDS", 60),
     ("send_host_links", send_host_links, "SCHEDULER_HOST_LINKS_SECONDS", 300),

@@ -74,3 +74,30 @@ def run_post_scheduler(database_url: str, settings: dict, clock: list[str], star
                       "SESSION_LOCK_TIMEOUT_MS": 20000, **settings})
     time.sleep(max(0.0, start_at - time.time()))
     return [run_job(app, "publish_posts", partial(run, datetime.fromisoformat(now))) for now in clock]
+
+
+def confirm_request(database_url: str, request_id: int, start_iso: str, room_id: int, counsellor_id: int,
+                    start_at: float) -> str:
+    """A coordinator confirming a school's request into a slot: "confirmed", or the refusal's message."""
+    from datetime import datetime
+
+    from app.accounts.models import User
+    from app.calendar.models import Room
+    from app.database import unit_of_work
+    from app.errors import DomainError
+    from app.extensions import db
+    from app.schools.services import confirm
+
+    app = _app(database_url)
+    with app.app_context():
+        room, counsellor = db.session.get(Room, room_id), db.session.get(User, counsellor_id)
+        db.session.rollback()
+        time.sleep(max(0.0, start_at - time.time()))
+        try:
+            with unit_of_work():
+                confirm(request_id, datetime.fromisoformat(start_iso), db.session.get(Room, room_id),
+                        db.session.get(User, counsellor_id))
+        except DomainError as exc:
+            return f"{type(exc).__name__}: {' '.join(exc.errors.values())}"
+        assert room and counsellor
+        return "confirmed"

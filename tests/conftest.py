@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NO_REGISTRATION_LIMITS = {"REGISTRATION_LIMIT_PER_ADDRESS": "100000/minute",
                           "REGISTRATION_LIMIT_PER_SESSION": "100000/minute",
                           "REGISTRATION_LIMIT_PER_EMAIL": "100000/minute",
-                          "MY_DATA_LIMIT_PER_ADDRESS": "100000/minute"}
+                          "MY_DATA_LIMIT_PER_ADDRESS": "100000/minute",
+                          "SCHOOL_REQUEST_LIMIT_PER_ADDRESS": "100000/minute"}
 
 
 def _database_url(tmp_root: Path) -> str:

@@ -93,6 +93,14 @@ CASES: list[Case] = [
     *each("staff.session_edit", "GET", "plan", _session),
     *each("staff.session_cancel", "GET", "plan", _session),
     *one("staff.outbox", "GET", "see_outbox"),
+    *one("staff.counsellors", "GET", "plan"),
+    *one("staff.counsellor", "GET", "plan", lambda s, w: {"user_id": s.users["counsellor"].id}),
+    *one("staff.my_sessions", "GET", "backoffice"),
+    *one("staff.host_sessions", "GET", "see_centre", lambda s, w: {"user_id": s.users["counsellor"].id}),
+    *each("staff.session_hosts", "GET", "plan", _session),
+    *one("staff.school_requests", "GET", "see_centre"),
+    *one("staff.class_attendance", "GET", "take_attendance", lambda s, w: {"session_id": s.class_session.id}),
+    *one("staff.school_request", "GET", "see_centre", lambda s, w: {"request_id": s.school_request.id}),
     *each("staff.outbox_message", "GET", "see_outbox", lambda s, w: {"message_id": s.message[w].id}),
     *one("closures.index", "GET", "plan"),
     *one("posts.index", "GET", "publish_posts"),
@@ -134,6 +142,19 @@ CASES: list[Case] = [
     *each("staff.series_move", "POST", "plan", _series, lambda s, w: {}, strict=False),
     *each("staff.series_restore", "POST", "plan", _series, lambda s, w: {}, strict=False),
     *one("staff.session_new", "POST", "plan", data=lambda s, w: {}, strict=False),
+    *each("staff.session_hosts", "POST", "plan", _session, lambda s, w: {}, strict=False),
+    *one("staff.school_request_slot", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
+         lambda s, w: {}, strict=False),
+    *one("staff.school_request_decline", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
+         lambda s, w: {"reason": ""}, strict=False),
+    *one("staff.class_attendance", "POST", "take_attendance", lambda s, w: {"session_id": s.class_session.id},
+         lambda s, w: {}, strict=False),
+    *one("staff.school_request_contact", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
+         lambda s, w: {}, strict=False),
+    *one("staff.school_request_cancel", "POST", "plan", lambda s, w: {"request_id": s.school_request.id},
+         lambda s, w: {}, strict=False),
+    *one("staff.counsellor", "POST", "plan", lambda s, w: {"user_id": s.users["counsellor"].id}, lambda s, w: {},
+         strict=False),
     *each("staff.session_edit", "POST", "plan", _session, lambda s, w: {}, strict=False),
     *one("closures.new", "POST", "plan", data=lambda s, w: {}, strict=False),
     *one("posts.edit", "POST", "publish_posts", lambda s, w: {"post_id": 999999}, lambda s, w: {}, strict=False),
@@ -205,6 +226,13 @@ def seed() -> SimpleNamespace:
             "format": "online", "capacity": 12, "language": "fr", "note": f"Proposal {w}"})
         s.activity[w], s.session[w], s.series[w] = activity, session, series
         s.registration[w], s.spare[w], s.message[w], s.proposal[w] = registration, spare, message, proposal
+    from tests.school_factories import teacher_request
+
+    school_activity = f.activity("pto", schools_only=True, capacity=30)
+    s.school_request = teacher_request(school_activity)
+    s.class_session = calendar.create_session(school_activity, f.local(day.year, day.month, day.day, 16),
+                                              f.local(day.year, day.month, day.day, 17), "online",
+                                              visibility="school")
     s.closure = declare_closure(other, day + timedelta(days=200), day + timedelta(days=201), "Works", "online")
     s.spare_user = create_user("spare@example.be", "Spare", "counsellor", password=PASSWORD)
     from app.accounts.services import reset_token

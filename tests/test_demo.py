@@ -87,6 +87,9 @@ def test_all_three_formats_and_a_mix_of_languages():
     languages = set(db.session.scalars(sa.select(Session.language).distinct()))
     assert {"fr", "nl", "fr_nl"} <= languages
     for session in db.session.scalars(sa.select(Session).where(Session.format != "online")):
+        if session.at_school:  # a class held at its school
+            assert session.visibility == "school" and session.venue is None
+            continue
         assert session.venue is not None and session.room is not None
         assert session.capacity <= session.room.capacity
 
@@ -126,8 +129,8 @@ def test_the_demo_shows_a_skipped_date_a_moved_one_and_a_cancelled_session():
                                                              occurrence_date=skip.original_date))
     assert skipped.status == "cancelled"
     one_off_cancelled = db.session.scalar(sa.select(sa.func.count(Session.id)).where(
-        Session.series_id.is_(None), Session.status == "cancelled"))
-    assert one_off_cancelled == 1
+        Session.series_id.is_(None), Session.status == "cancelled", Session.visibility == "public"))
+    assert one_off_cancelled == 1  # a class its school cancelled apart
 
 
 def test_every_session_lies_at_the_local_time_its_series_says():
@@ -158,3 +161,18 @@ def test_the_demo_holds_posts_in_each_state_and_a_second_run_adds_none():
     assert all(p.text.endswith(p.link) for p in published)
     load_demo()
     assert sorted(p.state for p in db.session.scalars(sa.select(Post))) == sorted(states)
+
+
+def test_the_demo_holds_requests_in_each_state_and_counsellors_with_their_activities(app):
+    from app.calendar.bookings import qualified_counsellors
+    from app.schools.models import STATES, SchoolRequest
+
+    load_demo()
+    states = {r.state for r in db.session.scalars(db.select(SchoolRequest))}
+    assert states == set(STATES)
+    pto = db.session.scalar(db.select(Activity).where(Activity.slug == "pto"))
+    assert [u.name for u in qualified_counsellors(pto.id)] == ["Pieter Claes", "Sophie Lambert"]
+    assert (pto.pupils_min, pto.pupils_max) == (12, 28)
+    before = db.session.scalar(db.select(db.func.count(SchoolRequest.id)))
+    load_demo()
+    assert db.session.scalar(db.select(db.func.count(SchoolRequest.id))) == before

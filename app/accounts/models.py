@@ -8,20 +8,23 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.calendar.models import Partner
+from app.calendar.models import Activity, Partner, counsellor_activity
 from app.extensions import db, one_of
 from app.mixins import CreatedAtMixin
+from app.schools.models import School
 from app.timeutil import UTCDateTime, utcnow
 
 STAFF_ROLES = ("admin", "coordinator", "counsellor")
-ROLES = STAFF_ROLES + ("partner",)
+ROLES = STAFF_ROLES + ("partner",)  # the accounts the users page makes
+ALL_ROLES = ROLES + ("school",)  # a school contact's account is made from its school's page
 
 
 class User(UserMixin, CreatedAtMixin, db.Model):
     __tablename__ = "user_account"
     __table_args__ = (
-        one_of("role", ROLES),
+        one_of("role", ALL_ROLES, name="role_known"),
         sa.CheckConstraint("(role = 'partner') = (partner_id IS NOT NULL)", name="partner_users_have_a_partner"),
+        sa.CheckConstraint("(role = 'school') = (school_id IS NOT NULL)", name="school_users_have_a_school"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # normalised, lower case
@@ -29,6 +32,7 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(12))
     partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("school.id"), index=True)  # a school contact's
     language: Mapped[str] = mapped_column(sa.String(2), default="fr")
     active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -37,6 +41,9 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     session_key: Mapped[str] = mapped_column(sa.String(32), default=lambda: new_session_key())
 
     partner: Mapped[Partner | None] = relationship()
+    school: Mapped[School | None] = relationship()
+    # The activities this counsellor may lead (staff mark them).
+    activities: Mapped[list[Activity]] = relationship(secondary=counsellor_activity, order_by="Activity.slug")
 
     @property
     def is_active(self) -> bool:  # Flask-Login

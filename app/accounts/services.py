@@ -129,7 +129,7 @@ def end_sessions(user: User) -> None:
 
 
 def create_user(email: str, name: str, role: str, password: str | None = None, partner: Partner | str | None = None,
-                language: str = "fr", welcome: bool = False) -> User:
+                language: str = "fr", welcome: bool = False, school=None) -> User:
     """A new account. Without a password, an unusable random one: the person sets theirs through the
     link of the welcome message (`welcome`), or of a reset asked on the login page."""
     errors: dict[str, str] = {}
@@ -141,7 +141,7 @@ def create_user(email: str, name: str, role: str, password: str | None = None, p
     problem = name_error(name, _("Give the person's name."))
     if problem:
         errors["name"] = str(problem)
-    if role not in ROLES:
+    if role not in ROLES and not (role == "school" and school is not None):  # a school contact: with its school
         errors["role"] = _("Choose a role: admin, coordinator, counsellor or partner.")
     if isinstance(partner, str):
         found = db.session.scalar(db.select(Partner).where(Partner.slug == partner)) if len(partner) <= 80 else None
@@ -162,7 +162,8 @@ def create_user(email: str, name: str, role: str, password: str | None = None, p
         errors["email"] = _("An account with this e-mail address exists already.")
     if errors:
         raise ValidationError(errors)
-    user = User(email=email, name=name, role=role, partner=partner, language=language, active=True)
+    user = User(email=email, name=name, role=role, partner=partner, language=language, active=True,
+                school=school if role == "school" else None)
     _set_password(user, password if password is not None else secrets.token_urlsafe(32))
     db.session.add(user)
     try:

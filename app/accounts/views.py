@@ -36,6 +36,8 @@ def home_url() -> str:
     """Staff land on the centre's week, partner users on their organisation's sessions."""
     from flask_login import current_user
 
+    if getattr(current_user, "role", None) == "school" and "schools.account" in current_app.view_functions:
+        return url_for("schools.account")  # a school contact: the requests and classes of their school
     for endpoint, action in (("staff.week", "see_centre"), ("partners.sessions", "propose_session")):
         if endpoint in current_app.view_functions and can(current_user, action):
             return url_for(endpoint)

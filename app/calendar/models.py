@@ -16,6 +16,8 @@ ON_SITE_FORMATS = tuple(f for f in FORMATS if f != "online")  # held at a venue
 ONLINE_FORMATS = tuple(f for f in FORMATS if f != "face_to_face")  # with a videoconference room
 DELIVERY_LANGUAGES = LANGS + ("fr_nl",)  # the language a session is held in: one of ours, or French and Dutch
 STATUSES = ("scheduled", "cancelled")  # of a session
+VISIBILITIES = ("public", "school")  # a school session is one class's: never in any public output
+BOOKING_KINDS = ("room", "host")  # what a booking holds
 EXCEPTION_KINDS = ("skip", "move")  # of one date of a series
 
 
@@ -140,6 +142,8 @@ class Activity(Translated, CreatedAtMixin, LastChangedMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("default_capacity > 0", name="default_capacity_positive"),
         sa.CheckConstraint("default_duration_minutes > 0", name="default_duration_positive"),
+        sa.CheckConstraint("pupils_min IS NULL OR pupils_max IS NULL OR pupils_min <= pupils_max",
+                           name="pupils_range_in_order"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
@@ -158,6 +162,16 @@ class Activity(Translated, CreatedAtMixin, LastChangedMixin, db.Model):
     default_capacity: Mapped[int] = mapped_column(default=20)
     organiser_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partner.id"), index=True)
     schools_only: Mapped[bool] = mapped_column(default=False)
+    # How many pupils a class of this activity may have (school activities).
+    pupils_min: Mapped[int | None] = mapped_column()
+    pupils_max: Mapped[int | None] = mapped_column()
+    # Where a class of this school activity may be held: "centre", "school", "online", comma separated.
+    school_places: Mapped[str] = mapped_column(sa.String(20), default="centre,school,online",
+                                               server_default="centre,school,online")
+
+    @property
+    def school_place_list(self) -> list[str]:
+        return [p for p in self.school_places.split(",") if p]
 
     theme: Mapped[Theme] = relationship()
     organiser: Mapped[Partner | None] = relationship()
@@ -236,7 +250,9 @@ class Session(Translated, CreatedAtMixin, db.Model):
         sa.CheckConstraint("capacity > 0", name="capacity_positive"),
         one_of("format", FORMATS),
         one_of("status", STATUSES),
-        sa.CheckConstraint("format = 'online' OR venue_id IS NOT NULL", name="venue_when_on_site"),
+        sa.CheckConstraint("format = 'online' OR venue_id IS NOT NULL OR offsite_address IS NOT NULL",
+                           name="venue_when_on_site"),
+        one_of("visibility", VISIBILITIES),
         sa.Index("ix_session_status_start", "status", "start_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -265,11 +281,20 @@ class Session(Translated, CreatedAtMixin, db.Model):
     # Moves with every write of the row, seats included: its indexed maximum versions the cached answers.
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    visibility: Mapped[str] = mapped_column(sa.String(6), default="public", server_default="public")
+    # Held outside the centre's venues: a class at its school (its hosts then travel before and after).
+    offsite_address: Mapped[str | None] = mapped_column(sa.String(300))
 
     activity: Mapped[Activity] = relationship()
     series: Mapped[Series | None] = relationship()
     venue: Mapped[Venue | None] = relationship()
     room: Mapped[Room | None] = relationship()
+    hosts: Mapped[list["User"]] = relationship(  # noqa: F821  (app.accounts.models)
+        secondary="session_host", order_by="User.name", viewonly=False)
+
+    @property
+    def at_school(self) -> bool:
+        return self.offsite_address is not None and self.format != "online"
 
     @property
     def is_cancelled(self) -> bool:
@@ -292,3 +317,43 @@ class Session(Translated, CreatedAtMixin, db.Model):
     def seats_left(self) -> int:
         """Seats still free; under a health-measure cap when the loader applied it (see app.closures.caps)."""
         return max(getattr(self, "capacity_now", self.capacity) - self.seats_taken(), 0)
+
+
+# Hosts: the staff or partner users who lead a session; a host is never in two places at once.
+session_host = sa.Table(
+    "session_host",
+    db.metadata,
+    sa.Column("session_id", sa.ForeignKey("session.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+# The activities each counsellor may lead (a school class is offered only with a qualified one).
+counsellor_activity = sa.Table(
+    "counsellor_activity",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("activity_id", sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Booking(db.Model):
+    """A room or a host held by a scheduled session, from `start_at` to `end_at` (a host's travel to and
+    from a school included). Kept by the calendar services (app.calendar.bookings) beside the session, so
+    one table holds every holding: on PostgreSQL an exclusion constraint (the migration's
+    `ex_booking_no_overlap`, over `tstzrange(start_at, end_at)` with btree_gist) refuses two overlapping
+    bookings of one resource, whatever process writes them."""
+
+    __tablename__ = "booking"
+    __table_args__ = (
+        one_of("kind", BOOKING_KINDS),
+        sa.CheckConstraint("end_at > start_at", name="ends_after_start"),
+        sa.Index("ix_booking_resource", "kind", "resource_id", "start_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(4))
+    resource_id: Mapped[int] = mapped_column()  # a room's id, or a host's user id
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[Session] = relationship()

@@ -38,7 +38,7 @@ class Place:
 
     def with_address(self) -> str:
         """`Venue, address (Room)`: the e-mails to registered people."""
-        return f"{self.venue}, {self.address}" + (f" ({self.room})" if self.room else "")
+        return ", ".join(part for part in (self.venue, self.address) if part) + (f" ({self.room})" if self.room else "")
 
     def location(self) -> str:
         """`Venue, Room, address`, without empty pieces: the LOCATION of calendar files."""
@@ -58,6 +58,9 @@ def place_of(session: Placed, lang: str | None = None) -> Place | None:
     """The place of a session held on site (face to face or hybrid), its texts in `lang` (the current
     locale's by default); None when it is online only."""
     venue, room = session.venue, session.room
+    address = getattr(session, "offsite_address", None)
+    if session.format != "online" and venue is None and address:  # a class held at its school
+        return Place(venue=address, address="", room=None, hybrid=session.format == "hybrid", notes=())
     if session.format == "online" or venue is None:
         return None
     lang = lang if lang in LANGS else locale_lang()

@@ -116,12 +116,14 @@ def parse_filters(args, default_first: date | None = None,
 
 
 def session_query(flt: SessionFilter) -> sa.Select:
-    """Public sessions (not for schools only) in the filter's dates, soonest first."""
+    """Public sessions (neither of an activity for schools only nor one class's) in the filter's dates, soonest
+    first: the one query behind every public list (pages, feeds, the API)."""
     start, end = local_day_bounds(flt.first, flt.last)
     query = (
         db.select(Session)
         .join(Session.activity)
-        .where(Session.start_at >= start, Session.start_at < end, Activity.schools_only.is_(False))
+        .where(Session.start_at >= start, Session.start_at < end, Activity.schools_only.is_(False),
+               Session.visibility == "public")
         .order_by(Session.start_at, Session.id)
         .options(
             selectinload(Session.activity).selectinload(Activity.theme),
@@ -205,7 +207,7 @@ def get_public_session(session_id: int) -> Session | None:
     if not 1 <= session_id <= MAX_ID:
         return None
     session = db.session.get(Session, session_id)
-    if session is None or session.activity.schools_only:
+    if session is None or session.activity.schools_only or session.visibility != "public":
         return None
     apply_caps([session])
     return session

@@ -9,9 +9,11 @@ from flask_babel import format_time, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from app.calendar.bookings import check_hosts_free, sync_bookings
 from app.calendar.models import (
     DELIVERY_LANGUAGES,
     FORMATS,
+    VISIBILITIES,
     Activity,
     Room,
     Series,
@@ -123,6 +125,7 @@ def _announce(session: Session, changes: set[str], before: dict | None = None) -
     the time, format and place the session had (what a change message tells as "was")."""
     if changes:
         db.session.flush()
+        sync_bookings(session)  # a room or host taken meanwhile refuses the change
         session_changed.send(session, changes=changes, before=before or {})
 
 
@@ -140,17 +143,33 @@ def create_session(
     room: Room | None = None,
     capacity: int | None = None,
     language: str | None = None,
+    *,
+    hosts=(),
+    offsite_address: str | None = None,
+    visibility: str = "public",
 ) -> Session:
-    """A one-off session of an activity."""
+    """A one-off session of an activity; `hosts` lead it (never two places at once), `offsite_address`
+    holds it elsewhere than at a venue (a class at its school), `visibility` "school" keeps it out of
+    every public output."""
     capacity = activity.default_capacity if capacity is None else capacity
+    offsite_address = (offsite_address or "").strip()[:300] or None
     errors: dict = {}
     _check_times(errors, start, end)
-    check_place(errors, format, venue, room)
+    if offsite_address and format != "online":
+        venue = room = None
+        if format not in FORMATS:
+            errors["format"] = _l("Choose face-to-face, online or hybrid.")
+    else:
+        check_place(errors, format, venue, room)
+    if visibility not in VISIBILITIES:
+        errors["visibility"] = _l("Choose public or school.")
     _check_capacity(errors, capacity)
     _check_language(errors, language)
     if format != "online":
         check_room_free(errors, room, [(start, end)])
     _raise(errors)
+    check_hosts_free([h.id for h in hosts], start.astimezone(UTC), end.astimezone(UTC),
+                     bool(offsite_address and format != "online"))
     session = Session(
         activity=activity,
         start_at=start.astimezone(UTC),
@@ -162,6 +181,9 @@ def create_session(
         language=language or activity.language,
         status="scheduled",
         revision=0,
+        visibility=visibility,
+        offsite_address=offsite_address if format != "online" else None,
+        hosts=sorted(set(hosts), key=lambda u: (u.name, u.id)),
     )
     db.session.add(session)
     _announce(session, {"created"})
@@ -192,7 +214,8 @@ def update_session(session: Session, **changes) -> Session:
     capacity = changes.get("capacity", session.capacity)
     language = changes.get("language", session.language)
     errors: dict = {}
-    check_place(errors, fmt, venue, room)
+    if not (session.offsite_address and venue is None):  # a class at its school needs no venue
+        check_place(errors, fmt, venue, room)
     _check_capacity(errors, capacity)
     if "capacity" not in errors and capacity != session.capacity and capacity < session.confirmed_count:
         errors["capacity"] = _l(  # seats are never taken from people

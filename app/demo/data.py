@@ -14,6 +14,7 @@ from app.demo import content
 from app.demo.accounts import load_demo_accounts
 from app.demo.history import load_history
 from app.demo.posts import load_demo_posts
+from app.demo.schools import load_demo_schools
 from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS, local_to_utc, local_today, utcnow
@@ -37,7 +38,7 @@ def load_demo(today: date | None = None) -> str:
     return (f"Demo calendar: {len(activities)} activities, {len(content.PARTNERS)} partners, "
             f"{len(series)} weekly series, {added} one-off sessions added; "
             f"{count} sessions from {first.isoformat()} to {last.isoformat()}.\n{history}"
-            + "".join(f"\n{line}" for line in load_demo_accounts()) + f"\n{posts}")
+            + "".join(f"\n{line}" for line in load_demo_accounts()) + f"\n{posts}\n" + load_demo_schools())
 
 
 def load_reference() -> dict[str, Activity]:

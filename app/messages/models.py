@@ -40,6 +40,13 @@ class Kind(StrEnum):
     FEED_LINK = "feed_link"
     # To whoever asked for the data kept about their e-mail address (a signed link, or "nothing kept").
     MY_DATA = "my_data"
+    # To the teacher who asked for a class session (rendered by the sender, in the teacher's language).
+    SCHOOL_ACK = "school_ack"
+    SCHOOL_PROPOSAL = "school_proposal"
+    SCHOOL_CONFIRMED = "school_confirmed"
+    SCHOOL_REMINDER = "school_reminder"
+    SCHOOL_CHANGE = "school_change"
+    SCHOOL_CANCELLED = "school_cancelled"
 
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
@@ -60,6 +67,8 @@ class OutboxMessage(CreatedAtMixin, db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
     registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("session.id"), index=True)
+    # A message to a teacher about a class request, rendered by the sender from the request (app.schools.messages).
+    school_request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("school_request.id"), index=True)
     to_email: Mapped[str] = mapped_column(sa.String(254))
     to_name: Mapped[str] = mapped_column(sa.String(120), default="")
     language: Mapped[str] = mapped_column(sa.String(2))

@@ -39,7 +39,7 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
                   registration_id: int | None = None, session_id: int | None = None,
                   dedupe_key: str | None = None, ics: str | None = None, ics_method: str | None = None,
                   position: int | None = None, reason: str = "", details: dict | None = None,
-                  supersede: bool = False) -> OutboxMessage | None:
+                  supersede: bool = False, school_request_id: int | None = None) -> OutboxMessage | None:
     """Add one message to the outbox (not committed); its texts are rendered in ``language``.
 
     The templates get ``context`` with ``kind``, ``lang`` and ``to_name``. ``subject`` may be a lazy
@@ -54,6 +54,7 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
     kind = Kind(kind)
     values: dict[str, Any] = dict(
         kind=kind.value, dedupe_key=dedupe_key, registration_id=registration_id, session_id=session_id,
+        school_request_id=school_request_id,
         to_email=to_email, to_name=to_name, language=language, position=position, reason=reason[:300],
         details=details or None,
         subject=None, body_text=None, body_html=None, ics=ics, ics_method=ics_method,

@@ -23,6 +23,7 @@ from app.messages.invitation import invitation
 from app.messages.models import Kind, OutboxMessage
 from app.messages.outbox import SUBJECT_MAX, queue_message
 from app.registrations.models import Registration
+from app.schools.messages import render_school
 from app.timeutil import to_local
 from app.typography import format_datetime
 
@@ -189,6 +190,8 @@ def subject_of(message: OutboxMessage) -> str:
     """The subject of a message, rendered now if it has not been yet (the outbox's list)."""
     if message.subject is not None:
         return message.subject
+    if message.school_request_id is not None:
+        return render_school(message)[0]
     registration = db.session.get(Registration, message.registration_id) if message.registration_id else None
     if registration is None:
         return ""
@@ -202,6 +205,8 @@ def render_message(message: OutboxMessage) -> Rendered | None:
     if message.rendered:
         return Rendered(message.subject or "", message.body_text or "", message.body_html or "", message.ics,
                         message.ics_method)
+    if message.school_request_id is not None:
+        return Rendered(*render_school(message))
     registration = db.session.get(Registration, message.registration_id) if message.registration_id else None
     if registration is None:
         return None

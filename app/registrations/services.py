@@ -144,7 +144,7 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
     cleaned = clean_registration(data, phone_allowed=phone_allowed)
     now = utcnow()
     session = lock_session(session_id)
-    if session is None or session.activity.schools_only:
+    if session is None or session.activity.schools_only or session.visibility != "public":
         raise NotFound({"session": str(_l("This session does not exist."))})
     if session.status == "cancelled" or session.end_at <= now:
         raise Gone({"session": str(_l("This session is cancelled or over."))})

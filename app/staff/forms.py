@@ -243,3 +243,13 @@ class ConfirmForm(FlaskForm):
     """The one button of a confirmation step: the CSRF token and the answer that it was confirmed."""
 
     confirmed = HiddenField()  # "yes" from the confirmation page
+
+
+class HostsForm(FlaskForm):
+    hosts = CheckboxesField(_l("Hosts"), coerce=int)
+    submit = SubmitField(_l("Save the hosts"))
+
+
+class CounsellorActivitiesForm(FlaskForm):
+    activities = CheckboxesField(_l("Activities this person may lead"), coerce=int)
+    submit = SubmitField(_l("Save the activities"))

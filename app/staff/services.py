@@ -8,9 +8,11 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app.accounts.models import User
 from app.calendar import services as calendar
-from app.calendar.models import Activity, Room, Session, Venue
+from app.calendar.models import Activity, Room, Session, Venue, session_host
 from app.closures.caps import apply_caps
 from app.errors import NotFound
 from app.extensions import db
@@ -29,7 +31,21 @@ def week_sessions(monday: date) -> list[Session]:
                  selectinload(Session.activity).selectinload(Activity.cohosts),
                  selectinload(Session.venue), selectinload(Session.room))))
     apply_caps(rows)
+    load_hosts(rows)
     return rows
+
+
+def load_hosts(sessions: list[Session]) -> None:
+    """Every session's hosts in one query from the hosts table (the sessions are not read again)."""
+    if not sessions:
+        return
+    found: dict[int, list[User]] = {s.id: [] for s in sessions}
+    for session_id, user in db.session.execute(
+            db.select(session_host.c.session_id, User).join(User, User.id == session_host.c.user_id)
+            .where(session_host.c.session_id.in_(list(found))).order_by(User.name, User.id)):
+        found[session_id].append(user)
+    for session in sessions:
+        set_committed_value(session, "hosts", found[session.id])
 
 
 @dataclass

@@ -85,3 +85,37 @@ def join(token: str):
     status = 200 if state in ("ready", "not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
     return render_template("videorooms/join.html", state=state, r=registration, s=session, opens_at=opens_at,
                            form=JoinForm()), status
+
+
+@bp.route("/join/class/<token>", methods=["GET", "POST"])
+def join_class(token: str):
+    """A teacher's way into the room of an online class, from the link of the class's messages: the same
+    page and the same one button as a registered person's."""
+    from app.schools.services import find_by_token as find_request
+
+    found = find_request(token)
+    if found is None or found.session is None:
+        return render_template("videorooms/join.html", state="unknown"), 404
+    g.lang = found.language
+    session, now = found.session, utcnow()
+    opens_at = session.start_at - OPENS_BEFORE
+    room = room_of(session)
+    if found.state not in ("confirmed", "done"):
+        state = "cancelled" if found.state == "cancelled" else "not_confirmed"
+    elif session.status == "cancelled":
+        state = "cancelled"
+    elif session.format == "face_to_face":
+        state = "on_site"
+    elif now < opens_at:
+        state = "not_yet"
+    elif now > session.end_at:
+        state = "over"
+    elif room is None or room.state != "ready" or not room.join_url:
+        state = "preparing"
+    elif request.method == "GET" or not JoinForm().validate_on_submit():
+        state = "ready"
+    else:
+        return redirect(room.join_url, 303)
+    status = 200 if state in ("ready", "not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
+    return render_template("videorooms/join.html", state=state, s=session, opens_at=opens_at, form=JoinForm(),
+                           action=url_for("videorooms.join_class", token=token)), status

@@ -107,3 +107,9 @@ def explanation(error: RateLimitExceeded) -> tuple[str, str]:
     minutes = max(1, math.ceil(retry_after() / 60))
     wait = ngettext("Please try again in %(num)s minute.", "Please try again in %(num)s minutes.", minutes)
     return FIELDS[kind], f"{MESSAGES[kind]} {wait}"
+
+
+def school_request_limits(view):
+    """A teacher's requests from one address: SCHOOL_REQUEST_LIMIT_PER_ADDRESS, counted when one is stored."""
+    return limiter.limit(_setting("SCHOOL_REQUEST_LIMIT_PER_ADDRESS"), key_func=get_remote_address, methods=["POST"],
+                         deduct_when=_registered)(view)
