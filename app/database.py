@@ -18,12 +18,15 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, TypeVar
+from functools import cache
+from typing import Any, Callable, Iterator, TypeVar
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.errors import DomainError
 from app.extensions import db
@@ -93,6 +96,25 @@ def after_commit(callback: Callable[[], object]) -> None:
         callback()
 
 
+# Rows written in one statement ---------------------------------------------------------------------
+
+
+@cache
+def _insert_returning_id(table: sa.Table):
+    return sa.insert(table).returning(table.c.id)
+
+
+def insert_row(model: type[T], values: dict[str, Any]) -> T:
+    """One INSERT … RETURNING id of `values` (column: value), and the row's instance in the session as if it
+    had been loaded: none of the unit of work's bookkeeping, nothing reloaded. Give every column but the id
+    (a column left out gets its default in the database, and is read again when the instance needs it)."""
+    instance = model(**values)
+    instance.id = db.session.connection().execute(_insert_returning_id(model.__table__), values).scalar_one()
+    make_transient_to_detached(instance)  # its attributes are what the row holds
+    db.session.add(instance)
+    return instance
+
+
 # Row locks ------------------------------------------------------------------------------------
 
 
@@ -147,24 +169,43 @@ def begin_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_rows(query, *, skip_locked: bool = False, of=None, busy_field: str = "_", busy_message=None) -> list:
+_PREPARED: dict[tuple, object] = {}
+
+
+def _for_locking(query, postgresql: bool, skip_locked: bool, of, constant: bool):
+    """`query` as it is sent to lock its rows; a constant query (built once, its values bound parameters) is
+    prepared once per process, so its cache key is computed once too."""
+    key = (query, postgresql, skip_locked, of)
+    prepared = _PREPARED.get(key) if constant else None
+    if prepared is None:
+        prepared = query.execution_options(populate_existing=True)
+        if postgresql:
+            prepared = prepared.with_for_update(skip_locked=skip_locked, of=of)
+        if constant:
+            _PREPARED[key] = prepared
+    return prepared
+
+
+def lock_rows(query, *, params: dict | None = None, skip_locked: bool = False, of=None, busy_field: str = "_",
+              busy_message=None) -> list:
     """The rows of `query`, held against other writers until the unit of work commits.
 
     `skip_locked` leaves out rows another process holds (work queues); otherwise a lock that cannot be
     had within SESSION_LOCK_TIMEOUT_MS raises Busy. `of`: the table locked when the query joins others
-    (those read alongside it, an eager load, stay free).
+    (those read alongside it, an eager load, stay free). `params`: the values of a query built once (a
+    module's constant, its values as bind parameters), which is then prepared once per process.
     """
     if not in_unit_of_work():
         raise RuntimeError("a row lock needs a unit of work: it holds until that unit commits")
-    query = query.execution_options(populate_existing=True)
     try:
-        if is_postgresql():
+        postgresql = is_postgresql()
+        if postgresql:
             if not skip_locked:
                 _use_lock_timeout()
-            query = query.with_for_update(skip_locked=skip_locked, of=of)
         else:
             begin_write()
-        return list(db.session.scalars(query))
+        query = _for_locking(query, postgresql, skip_locked, of, constant=params is not None)
+        return list(db.session.scalars(query, params))
     except OperationalError as exc:
         if not _lock_timed_out(exc):
             raise  # the database itself is out of reach: not a matter of waiting for a lock

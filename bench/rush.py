@@ -19,7 +19,8 @@ app). Two phases, each in interleaved rounds (product, minimal, product, minimal
 Every server start gets a warm-up; every round stops at its time limit. Afterwards each database is read:
 the confirmed registrations above capacity (OVERSOLD, must be 0). The figures of a phase are the medians
 over its rounds; the ratios product/minimal are the medians of the rounds' ratios. One registration of the
-product is then profiled in process (cProfile, through the test client) to show where its time goes.
+product is then profiled in process (cProfile on CPU time, through the WSGI app as gunicorn calls it) to
+show where its CPU goes.
 
 Sizes come from the environment, so a shortened run is possible: BENCH_RUSH_ROUNDS (3), BENCH_RUSH_SPREAD
 (registrations per spread round, 2000), BENCH_RUSH_HOT (per hot-spot round, 800), BENCH_RUSH_SECONDS (time
@@ -54,9 +55,9 @@ SESSIONS, CAPACITY = 40, 20
 ACTIVITY = "how-to-use-your-cv"
 PHASE_SECONDS = 30.0
 # The product's registration limits, lifted for the bench (as in the tests): one client address sends all.
-NO_REGISTRATION_LIMITS = {"REGISTRATION_LIMIT_PER_ADDRESS": "100000/minute",
-                          "REGISTRATION_LIMIT_PER_SESSION": "100000/minute",
-                          "REGISTRATION_LIMIT_PER_EMAIL": "100000/minute"}
+NO_REGISTRATION_LIMITS = {"REGISTRATION_LIMIT_PER_ADDRESS": "off",
+                          "REGISTRATION_LIMIT_PER_SESSION": "off",
+                          "REGISTRATION_LIMIT_PER_EMAIL": "off"}
 APPS = {  # how each app is served, and the prefix of its registration path
     "product": {"app": "wsgi:app", "prefix": "/api/v1"},
     "minimal": {"app": "bench.minimal_app:create()", "prefix": ""},
@@ -347,26 +348,54 @@ def check_database(url: str, ids: dict) -> dict:
 
 
 def profile_one(app, session_id: int, n: int = 100) -> dict:
-    """`n` registrations through the test client under cProfile: where one registration's time goes."""
-    client = app.test_client()
+    """`n` registrations through the WSGI app itself, as gunicorn calls it (the requests are built beforehand,
+    so no client's work is counted), under cProfile counting CPU time: where one registration's CPU goes."""
+    from werkzeug.test import EnvironBuilder
 
-    def post(i: int):
-        return client.post(f"/api/v1/sessions/{session_id}/registrations",
-                           json={"name": f"Profile {i}", "email": f"profile.{i}@example.be",
-                                 "language": "fr", "consent": True})
+    from app.extensions import db
 
-    for i in range(10):  # warm-up: imports, templates, translations
-        post(i)
-    t0 = time.perf_counter()
-    for i in range(10, 10 + n):
-        post(i)
-    plain_ms = (time.perf_counter() - t0) * 1000 / n
-    profiler = cProfile.Profile()
+    def environ(i: int) -> dict:
+        body = json.dumps({"name": f"Profile {i}", "email": f"profile.{i}@example.be", "language": "fr",
+                           "consent": True})
+        return EnvironBuilder(path=f"/api/v1/sessions/{session_id}/registrations", method="POST", data=body,
+                              content_type="application/json",
+                              environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
+
+    statuses: list[str] = []
+
+    def call(env: dict) -> None:
+        body = app(env, lambda status, headers, exc_info=None: statuses.append(status))
+        try:
+            b"".join(body)
+        finally:
+            getattr(body, "close", lambda: None)()
+
+    warm, plain, profiled = ([environ(i) for i in range(first, first + count)]
+                             for first, count in ((0, 10), (10, n), (10 + n, n)))
+    statements = [0]
+
+    def count_statement(*_args, **_kwargs) -> None:
+        statements[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    for env in warm:  # imports, the first connections, translations
+        call(env)
+    sa.event.listen(engine, "before_cursor_execute", count_statement)
+    try:
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        for env in plain:
+            call(env)
+        plain_cpu_ms = (time.process_time() - cpu0) * 1000 / n
+        plain_ms = (time.perf_counter() - wall0) * 1000 / n
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count_statement)
+    profiler = cProfile.Profile(time.process_time)
     profiler.enable()
-    for i in range(10 + n, 10 + 2 * n):
-        resp = post(i)
+    for env in profiled:
+        call(env)
     profiler.disable()
-    assert resp.status_code in (200, 201), resp.status_code
+    assert all(status.startswith("201") for status in statuses), Counter(statuses)
     stats = pstats.Stats(profiler, stream=io.StringIO())
     total = stats.total_tt
 
@@ -375,19 +404,22 @@ def profile_one(app, session_id: int, n: int = 100) -> dict:
         return (max(found)[0], max(found)[1]) if found else (0.0, 0)
 
     parts = {
-        "whole request (test client)": ("flask/app.py", "wsgi_app"),
-        "registrations.services.register": ("app/registrations/services.py", "register"),
-        "  validation (clean_registration)": ("app/registrations/services.py", "clean_registration"),
-        "    email_validator.validate_email": ("email_validator/validate_email.py", "validate_email"),
-        "  lock_session (SELECT ... FOR UPDATE)": ("app/locking.py", "lock_session"),
-        "  messages.services.enqueue (render the message)": ("app/messages/services.py", "enqueue"),
-        "    render_template (text and HTML bodies)": ("flask/templating.py", "render_template"),
-        "    invitation (.ics of the confirmation)": ("app/messages/invitation.py", "invitation"),
-        "    session_details": ("app/messages/services.py", "session_details"),
-        "  Session.commit": ("sqlalchemy/orm/session.py", "commit"),
-        "answer: registration_json": ("app/api/registrations.py", "registration_json"),
-        "  messages.services.links": ("app/messages/services.py", "links"),
-        "  waitlist_position": ("app/registrations/services.py", "waitlist_position"),
+        "whole request (WSGI app)": ("flask/app.py", "wsgi_app"),
+        "  before the view (request hooks)": ("flask/app.py", "preprocess_request"),
+        "  after the view (response hooks: security headers, limiter)": ("flask/app.py", "process_response"),
+        "  API view (parse, register, answer)": ("app/api/registrations.py", "register"),
+        "    registrations.services.register": ("app/registrations/services.py", "register"),
+        "      validation (clean_registration)": ("app/registrations/services.py", "clean_registration"),
+        "        email_validator.validate_email": ("email_validator/validate_email.py", "validate_email"),
+        "      lock (SELECT … FOR UPDATE OF session)": ("app/registrations/services.py", "_lock_for_registration"),
+        "        connection checkout (with its pre-ping)": ("sqlalchemy/pool/base.py", "_checkout"),
+        "      aggregate read (_seats)": ("app/registrations/services.py", "_seats"),
+        "      INSERT … RETURNING id (registration and outbox row)": ("app/database.py", "insert_row"),
+        "      counters UPDATE (_move_counters)": ("app/registrations/services.py", "_move_counters"),
+        "      messages.services.enqueue (the outbox row)": ("app/messages/services.py", "enqueue"),
+        "    answer: registration_json": ("app/api/registrations.py", "registration_json"),
+        "    commit (unit_of_work)": ("sqlalchemy/orm/session.py", "commit"),
+        "  jsonify": ("flask/json/__init__.py", "jsonify"),
         "SQL sent (psycopg Cursor.execute)": ("psycopg/cursor.py", "execute"),
     }
     rows = {}
@@ -399,6 +431,8 @@ def profile_one(app, session_id: int, n: int = 100) -> dict:
     top = io.StringIO()
     pstats.Stats(profiler, stream=top).sort_stats("cumulative").print_stats(25)
     return {"registrations": n, "ms_per_registration_unprofiled": round(plain_ms, 2),
+            "cpu_ms_per_registration_unprofiled": round(plain_cpu_ms, 2),
+            "sql_statements_per_registration": round(statements[0] / n, 2),
             "ms_per_registration_profiled": round(total * 1000 / n, 2), "parts": rows,
             "top_cumulative": top.getvalue().splitlines()[:60]}
 
@@ -583,10 +617,12 @@ def report_markdown(result: dict) -> str:
     if prof and "error" in prof:
         lines += ["", f"The profile of one registration failed: {prof['error']}"]
     elif prof:
-        lines += ["", f"Where a registration's time goes: {prof['registrations']} registrations through the test "
-                      f"client in one process, {prof['ms_per_registration_unprofiled']} ms each without the profiler "
-                      f"({prof['ms_per_registration_profiled']} ms under cProfile):", "",
-                  "| part | ms per registration (profiled) | calls | share |", "|---|---|---|---|"]
+        lines += ["", f"Where a registration's CPU goes: {prof['registrations']} registrations through the WSGI app in "
+                      f"one process (as gunicorn calls it), {prof.get('cpu_ms_per_registration_unprofiled')} ms of CPU "
+                      f"and {prof['ms_per_registration_unprofiled']} ms each without the profiler, "
+                      f"{prof.get('sql_statements_per_registration')} SQL statements each "
+                      f"({prof['ms_per_registration_profiled']} ms of CPU under cProfile):", "",
+                  "| part | CPU ms per registration (profiled) | calls | share |", "|---|---|---|---|"]
         for label, row in prof["parts"].items():
             lines.append(f"| {'· ' * ((len(label) - len(label.lstrip())) // 2)}{label.strip()} | "
                          f"{row['ms_per_registration']} | {row['calls_per_registration']} | {row['share']} |")

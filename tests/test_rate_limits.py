@@ -198,3 +198,21 @@ def test_the_api_description_names_the_429_answer(client):
     answer = document["paths"]["/sessions/{id}/registrations"]["post"]["responses"]["429"]
     assert answer == {"$ref": "#/components/responses/TooManyRequests"}
     assert "Retry-After" in document["components"]["responses"]["TooManyRequests"]["headers"]
+
+
+
+def test_a_limit_set_to_off_counts_nothing_and_the_others_still_hold(client, limits):
+    limits["REGISTRATION_LIMIT_PER_ADDRESS"] = "off"
+    for n in range(12):  # beyond 10/minute from one address
+        assert api(client, new_session(days=3 + n % 3).id, person(n)).status_code == 201
+    limits["REGISTRATION_LIMIT_PER_SESSION"] = "2/hour"
+    session = new_session()
+    assert [api(client, session.id, person(n)).status_code for n in (20, 21, 22)] == [201, 201, 429]  # still counted
+    for name in LIMITS:
+        limits[name] = "OFF"
+    limiter.reset()
+    for n in range(30, 36):  # all lifted: nothing reaches the limiter's storage
+        assert api(client, session.id, person(n)).status_code == 201
+    storage = limiter.storage
+    assert not storage.storage and not storage.events, (storage.storage, storage.events)
+    assert count() >= 18

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ from app.calendar.models import (
     as_texts,
 )
 from app.calendar.signals import session_changed
-from app.database import lock_row
+from app.database import lock_rows
 from app.errors import ValidationError
 from app.extensions import db
 from app.timeutil import BRUSSELS, UTC, local_span, utcnow
@@ -65,11 +66,18 @@ def _check_times(errors: dict, start: datetime, end: datetime) -> None:
         errors["end"] = _l("A session lasts at most 24 hours.")
 
 
+@cache
+def _lock_session_query():
+    """The session by id with its activity read alongside (not locked), built once: a registration sends it as
+    it is, without building it again."""
+    return db.select(Session).where(Session.id == sa.bindparam("session_id")).options(joinedload(Session.activity))
+
+
 def lock_session(session_id: int) -> Session | None:
     """The session, reloaded and held against other writers (registrations, staff) until the commit."""
-    return lock_row(Session, session_id, options=(joinedload(Session.activity),),  # read with it, not locked
-                    busy_field="session",
-                    busy_message=_l("Many people are registering right now. Please try again in a moment."))
+    rows = lock_rows(_lock_session_query(), params={"session_id": session_id}, of=Session, busy_field="session",
+                     busy_message=_l("Many people are registering right now. Please try again in a moment."))
+    return rows[0] if rows else None
 
 
 def _raise(errors: dict) -> None:

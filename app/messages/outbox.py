@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError
 
+from app.database import insert_row
 from app.extensions import db
 from app.messages.addresses import header_text, new_message_id
 from app.messages.models import Kind, OutboxMessage
@@ -76,8 +76,10 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
                 setattr(queued, name, values[name])
             queued.details = _merged(queued.details, values["details"])
             return queued
-    if dedupe_key is None:  # one INSERT … RETURNING, without the unit of work's bookkeeping
-        return db.session.scalars(sa.insert(OutboxMessage).values(**values).returning(OutboxMessage)).one()
+    if dedupe_key is None:  # one INSERT … RETURNING id, without the unit of work's bookkeeping
+        values.update(status="queued", attempts=0, lease_until=None, lease_token=None, last_error="", sent_at=None,
+                      created_at=values["next_attempt_at"])
+        return insert_row(OutboxMessage, values)
     message = OutboxMessage(**values)
     try:
         with db.session.begin_nested():

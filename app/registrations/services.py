@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from functools import cache
 
 import phonenumbers
 import sqlalchemy as sa
@@ -14,10 +15,11 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.calendar.models import Audience, Session
+from app.calendar.models import Activity, Audience, Session
 from app.calendar.services import lock_session
 from app.closures.caps import effective_capacity
 from app.closures.models import ClosureEffect
+from app.database import insert_row, lock_rows
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.i18n import LANGS
@@ -26,7 +28,7 @@ from app.messages.models import Kind, OutboxMessage
 from app.messages.services import enqueue
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
-from app.validation import Problem, clean_text, email_key, is_code, name_error, normalise_email, text_problem
+from app.validation import MAX_EMAIL, Problem, clean_text, email_key, is_code, name_error, text_problem
 
 MAX_COMMENT = 2000
 
@@ -61,7 +63,9 @@ def _contact(data: dict, errors: dict, phone_allowed: bool) -> tuple[str | None,
             errors["email"] = _l("Give an e-mail address or a phone number.")
         return None, phone or None
     try:
-        email = check_address(normalise_email(email))  # and deliverable by our mail server
+        if len(email) > MAX_EMAIL:
+            raise EmailNotValidError("The address is too long.")
+        email = check_address(email)  # checked and normalised once, and deliverable by our mail server
     except LocalPartNotDeliverable:
         errors["email"] = LOCAL_PART_NOT_DELIVERABLE
     except EmailNotValidError:
@@ -113,20 +117,65 @@ def _count(session: Session, status: str) -> int:
         Registration.session_id == session.id, Registration.status == status)) or 0
 
 
+@cache
+def _lock_query():
+    """The session open to the public (not kept for schools) by id, built once; only its own row is read."""
+    return db.select(Session).join(Activity, Activity.id == Session.activity_id).where(
+        Session.id == sa.bindparam("session_id"), Activity.schools_only.is_(False),
+        Session.visibility == "public")
+
+
+def _lock_for_registration(session_id: int) -> Session | None:
+    """The session held against other writers until the commit; None when it does not exist or is kept for
+    schools."""
+    rows = lock_rows(_lock_query(), params={"session_id": session_id}, of=Session, busy_field="session",
+                     busy_message=_l("Many people are registering right now. Please try again in a moment."))
+    return rows[0] if rows else None
+
+
+@cache
+def _seats_query(by_email: bool, by_phone: bool):
+    """The one aggregate read inside the lock, built once for each kind of contact (its values bound)."""
+    r = Registration.__table__.c
+    active = r.status != "cancelled"
+    same_email = func.max(r.id).filter(active, r.email_key == sa.bindparam("email_key")) if by_email else sa.null()
+    same_phone = func.max(r.id).filter(active, r.phone == sa.bindparam("phone")) if by_phone else sa.null()
+    return sa.select(
+        same_email, same_phone,
+        func.count(r.id).filter(r.status == "confirmed"),
+        func.count(r.id).filter(r.status == "waitlisted"),
+        func.coalesce(func.max(r.waitlist_rank), 0),
+    ).where(r.session_id == sa.bindparam("session_id"))
+
+
 def _seats(session: Session, email_key: str | None, phone: str | None) -> tuple[int | None, int | None, int, int, int]:
     """Inside the lock, in one read: (the active registration of this address, of this phone number,
     confirmed, waiting, the last waiting rank)."""
-    active = Registration.status != "cancelled"
-    same_email = func.max(Registration.id).filter(active, Registration.email_key == email_key) if email_key \
-        else sa.null()
-    same_phone = func.max(Registration.id).filter(active, Registration.phone == phone) if phone else sa.null()
-    found = db.session.execute(db.select(
-        same_email, same_phone,
-        func.count(Registration.id).filter(Registration.status == "confirmed"),
-        func.count(Registration.id).filter(Registration.status == "waitlisted"),
-        func.coalesce(func.max(Registration.waitlist_rank), 0),
-    ).where(Registration.session_id == session.id)).one()
+    params = {"session_id": session.id}
+    if email_key:
+        params["email_key"] = email_key
+    if phone:
+        params["phone"] = phone
+    found = db.session.connection().execute(_seats_query(bool(email_key), bool(phone)), params).one()
     return found[0], found[1], found[2] or 0, found[3] or 0, found[4] or 0
+
+
+@cache
+def _counters_update():
+    table = Session.__table__
+    return sa.update(table).where(table.c.id == sa.bindparam("session_id")).values(
+        confirmed_count=sa.bindparam("confirmed"), waitlisted_count=sa.bindparam("waiting"),
+        seats_version=table.c.seats_version + 1, changed_at=sa.bindparam("now"))
+
+
+def _move_counters(session: Session, confirmed: int, waiting: int, now) -> None:
+    """Inside the lock: the session's counters set from what was read under it (no recount), in one UPDATE
+    and on the loaded session alike (nothing left for a flush)."""
+    db.session.connection().execute(_counters_update(), {"session_id": session.id, "confirmed": confirmed,
+                                                         "waiting": waiting, "now": now})
+    for name, value in (("confirmed_count", confirmed), ("waitlisted_count", waiting),
+                        ("seats_version", session.seats_version + 1), ("changed_at", now)):
+        set_committed_value(session, name, value)
 
 
 def _recount(session: Session) -> None:
@@ -143,21 +192,20 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
     """
     cleaned = clean_registration(data, phone_allowed=phone_allowed)
     now = utcnow()
-    session = lock_session(session_id)
-    if session is None or session.activity.schools_only or session.visibility != "public":
+    audience = cleaned.pop("audience")
+    values = dict(cleaned, session_id=session_id, audience_id=audience.id if audience is not None else None,
+                  consent_at=now, token=secrets.token_urlsafe(32), created_at=now, updated_at=now, confirmed_at=None,
+                  waitlist_rank=None, cancelled_at=None, reminded_at=None, surveyed_at=None, told_full_at=None)
+    session = _lock_for_registration(session_id)  # everything above needs no lock
+    if session is None:
         raise NotFound({"session": str(_l("This session does not exist."))})
     if session.status == "cancelled" or session.end_at <= now:
         raise Gone({"session": str(_l("This session is cancelled or over."))})
     same_email, same_phone, confirmed, waiting, top = _seats(session, cleaned["email_key"], cleaned["phone"])
     if same_email or same_phone:
         return db.session.get(Registration, same_email or same_phone), False
-    capacity = effective_capacity(session)
-    values = dict(cleaned, session_id=session.id, consent_at=now, token=secrets.token_urlsafe(32), created_at=now,
-                  updated_at=now, confirmed_at=None, waitlist_rank=None)
-    audience = values.pop("audience")
-    values["audience_id"] = audience.id if audience is not None else None
     position = None
-    if confirmed < capacity:
+    if confirmed < effective_capacity(session):
         values.update(status="confirmed", confirmed_at=now)
         confirmed += 1
     elif now >= promotion_closes_at(session):
@@ -166,13 +214,12 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
         values.update(status="waitlisted", waitlist_rank=top + 1)
         waiting += 1
         position = waiting  # the last in the line
-    # One INSERT … RETURNING; the unique index refuses a second active registration, should two ever pass
+    # One INSERT … RETURNING id; the unique index refuses a second active registration, should two ever pass
     # the lock.
-    registration = db.session.scalars(sa.insert(Registration).values(**values).returning(Registration)).one()
+    registration = insert_row(Registration, values)
     set_committed_value(registration, "session", session)  # the locked session itself: nothing to load
-    # The counters, moved by this registration from what was just read under the lock (no recount).
-    session.confirmed_count, session.waitlisted_count = confirmed, waiting
-    session.seats_version += 1
+    set_committed_value(registration, "audience", audience)
+    _move_counters(session, confirmed, waiting, now)
     if registration.status == "confirmed":
         enqueue("confirmation", registration)
     else:
@@ -233,22 +280,27 @@ def cancel_registration(token: str) -> Registration:
     registration = db.session.get(Registration, found.id, populate_existing=True)
     if registration.status != "cancelled":
         now = utcnow()
-        was_confirmed = registration.status == "confirmed"
+        was_confirmed, was_waiting = registration.status == "confirmed", registration.status == "waitlisted"
         registration.status, registration.cancelled_at, registration.updated_at = "cancelled", now, now
         db.session.flush()
         if session.end_at > now:
             enqueue("unregistered", registration, remove_from_calendar=was_confirmed)
-        promote_waiting(session, now)
-        _recount(session)
+        # The counters moved by this cancellation and the promotions it allows (no recount).
+        confirmed, waiting = session.confirmed_count - was_confirmed, session.waitlisted_count - was_waiting
+        promoted = len(promote_waiting(session, now, confirmed=confirmed))
+        _move_counters(session, confirmed + promoted, waiting - promoted, now)
     return registration
 
 
-def promote_waiting(session: Session, now=None) -> list[Registration]:
-    """Inside the session's lock: fill free seats from the waiting list, in order, until the cut-off."""
+def promote_waiting(session: Session, now=None, *, confirmed: int | None = None) -> list[Registration]:
+    """Inside the session's lock: fill free seats from the waiting list, in order, until the cut-off.
+    `confirmed`: the seats taken now, when the caller has moved them (else the session's counter). The
+    caller moves the counters by the promotions returned."""
     now = now or utcnow()
     if session.status == "cancelled" or now >= promotion_closes_at(session):
         return []
-    free = effective_capacity(session) - _count(session, "confirmed")
+    taken = session.confirmed_count if confirmed is None else confirmed
+    free = effective_capacity(session) - taken
     if free <= 0:
         return []
     waiting = list(db.session.scalars(db.select(Registration).where(
@@ -289,7 +341,7 @@ def on_session_changed(session: Session, changes: set[str], before: dict | None 
     it was, what it is now, and the closure that caused it)."""
     if "capacity" in changes:
         lock_session(session.id)
-        promote_waiting(session)
+        promote_waiting(session, confirmed=_count(session, "confirmed"))
         _recount(session)
     if "cancelled" in changes:
         details = _change_details(session, changes, {})
@@ -353,13 +405,13 @@ def promote_by_hand(registration_id: int) -> Registration:
         problem = Conflict({"registration": str(_l("This person is not on the waiting list any more."))})
     elif session.status == "cancelled" or session.end_at <= now:
         problem = Gone({"session": str(_l("This session is cancelled or over."))})
-    elif _count(session, "confirmed") >= effective_capacity(session):  # a health-measure cap counts too
+    elif session.confirmed_count >= effective_capacity(session):  # a health-measure cap counts too
         problem = Conflict({"capacity": str(_l(
             "No seat is free: raise the session's capacity first, then move this person from the waiting list."))})
     if problem is not None:
         raise problem
     registration.status, registration.confirmed_at, registration.updated_at = "confirmed", now, now
     db.session.flush()
-    _recount(session)
+    _move_counters(session, session.confirmed_count + 1, session.waitlisted_count - 1, now)
     enqueue("promotion", registration)
     return registration

@@ -3,7 +3,7 @@
 The page form and the API share the counters (one scope per kind of limit), so a client cannot go
 round a limit by switching from one to the other; the staff desk registers without them. The limits
 are settings (REGISTRATION_LIMIT_PER_*, read at each request) in Flask-Limiter's notation, several
-separated by ";". Chosen defaults and why:
+separated by ";"; "off" lifts one (nothing is counted, the storage is never asked). Chosen defaults and why:
 
 - per client address, 10/minute and 50/hour, every attempt counted: a person registers themselves and
   a relative or two; a public computer (a library, the centre's own hall) serves a few people an hour.
@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from functools import wraps
 
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
@@ -71,8 +72,15 @@ def _session() -> str:
     return str(number) if number else ""
 
 
+OFF = ("", "off")
+
+
 def _setting(name: str):
-    return lambda: current_app.config[name]
+    """The limits of a setting; "off" (or empty) counts nothing and never reaches the limiter's storage."""
+    def limits() -> str:
+        value = str(current_app.config.get(name) or "").strip()
+        return "" if value.lower() in OFF else value
+    return limits
 
 
 def _registered(response) -> bool:
@@ -80,15 +88,29 @@ def _registered(response) -> bool:
     return response.status_code < 400
 
 
+SETTINGS = ("REGISTRATION_LIMIT_PER_EMAIL", "REGISTRATION_LIMIT_PER_SESSION", "REGISTRATION_LIMIT_PER_ADDRESS")
+
+
+def _all_off() -> bool:
+    return not any(_setting(name)() for name in SETTINGS)
+
+
 def registration_limits(view):
-    """The three limits of a view that registers someone, counted with those of the other such view."""
-    view = limiter.shared_limit(_setting("REGISTRATION_LIMIT_PER_EMAIL"), scope=PER_EMAIL, key_func=_email,
-                                methods=["POST"], deduct_when=_registered, error_message=PER_EMAIL)(view)
-    view = limiter.shared_limit(_setting("REGISTRATION_LIMIT_PER_SESSION"), scope=PER_SESSION,
-                                key_func=_session, methods=["POST"], deduct_when=_registered,
-                                error_message=PER_SESSION)(view)
-    return limiter.shared_limit(_setting("REGISTRATION_LIMIT_PER_ADDRESS"), scope=PER_ADDRESS,
-                                key_func=get_remote_address, methods=["POST"], error_message=PER_ADDRESS)(view)
+    """The three limits of a view that registers someone, counted with those of the other such view. With
+    every one of them off, the view runs without the limiter."""
+    limited = limiter.shared_limit(_setting("REGISTRATION_LIMIT_PER_EMAIL"), scope=PER_EMAIL, key_func=_email,
+                                   methods=["POST"], deduct_when=_registered, error_message=PER_EMAIL)(view)
+    limited = limiter.shared_limit(_setting("REGISTRATION_LIMIT_PER_SESSION"), scope=PER_SESSION,
+                                   key_func=_session, methods=["POST"], deduct_when=_registered,
+                                   error_message=PER_SESSION)(limited)
+    limited = limiter.shared_limit(_setting("REGISTRATION_LIMIT_PER_ADDRESS"), scope=PER_ADDRESS,
+                                   key_func=get_remote_address, methods=["POST"], error_message=PER_ADDRESS)(limited)
+
+    @wraps(view)
+    def dispatch(*args, **kwargs):
+        return view(*args, **kwargs) if _all_off() else limited(*args, **kwargs)
+
+    return dispatch
 
 
 # --- the answer over a limit ---------------------------------------------------------------------
