@@ -69,7 +69,7 @@ def test_a_persons_feed_holds_exactly_their_active_registrations_and_follows_a_c
     assert set(found) == {uid(online), uid(on_site)}
     # The online event shows the join page, never the room itself.
     join = db.session.scalar(sa.select(Registration).where(Registration.token == first["token"]))
-    assert found[uid(online)].location == f"http://127.0.0.1:5000/join/{join.token}"
+    assert found[uid(online)].location == f"http://127.0.0.1:5000/join/{join.token}?lang=fr"
     room = room_of(online).join_url
     assert room and room.encode() not in answer.data
     assert first["links"]["view"] in found[uid(online)].description.replace("\n", "")
@@ -213,7 +213,8 @@ def test_a_revoked_link_and_a_deactivated_account_answer_404(client, login_as):
     rows = db.session.scalars(sa.select(UserFeed).order_by(UserFeed.id)).all()
     assert len(rows) == 2
     page = client.get("/en/account/").get_data(as_text=True)
-    links = re.findall(r'href="http://127\.0\.0\.1:5000(/feeds/users/[^"]+)"', page)
+    links = [link for link in re.findall(r'href="http://127\.0\.0\.1:5000(/feeds/users/[^"]+)"', page)
+             if "hosted=1" not in link]  # each link has its "sessions I host" variant beside it
     assert len(links) == 2 and all(client.get(link).status_code == 200 for link in links)
     assert client.post(f"/en/account/feeds/{rows[0].id}/revoke").status_code == 303
     assert [client.get(link).status_code for link in links] == [404, 200]
@@ -247,3 +248,31 @@ def test_replacing_the_link_and_making_one_need_their_csrf_token(app, client, lo
     login_as(f.user("coordinator"))
     assert client.post("/en/account/feeds").status_code == 400
     assert db.session.scalar(sa.select(sa.func.count(UserFeed.id))) == 0
+
+
+def test_a_counsellors_own_feed_holds_the_sessions_they_host_with_their_host_link(client, login_as):
+    from app.calendar.bookings import set_hosts
+    from app.database import unit_of_work
+    online, with_room, other = three_sessions()
+    counsellor = f.user("counsellor", "sophie@cdm.example", name="Sophie Lambert")
+    with unit_of_work():
+        set_hosts(online, [counsellor])
+        set_hosts(with_room, [counsellor])
+        room = room_of(online)
+        room.provider, room.state, room.join_url, room.host_url = ("whereby", "ready", "https://x.example/j",
+                                                                   "https://x.example/host-secret")
+    login_as(counsellor)
+    assert client.post("/en/account/feeds").status_code == 303
+    link = feed_link_of(client)
+    assert f"{link}&amp;hosted=1" in client.get("/en/account/").get_data(as_text=True)
+    client.post("/en/account/logout")
+    mine = client.get(f"{link}&hosted=1")
+    assert mine.status_code == 200 and mine.headers["Cache-Control"].startswith("private")
+    found = events(mine.data)
+    assert set(found) == {uid(online), uid(with_room)}  # not the session somebody else hosts
+    assert "https://x.example/host-secret" in found[uid(online)].description
+    assert "Hosts: Sophie Lambert" in found[uid(with_room)].description
+    everything = events(client.get(link).data)
+    assert uid(other) in everything and "Hosts: Sophie Lambert" in everything[uid(online)].description
+    assert "host-secret" not in client.get(link).get_data(as_text=True)  # only in the host's own feed
+    assert client.get(f"{link}&hosted=1", headers={"If-None-Match": mine.headers["ETag"]}).status_code == 304

@@ -360,3 +360,32 @@ def test_every_message_links_the_notice(app):
     f.person(session, "Anna", "anna@example.be", language="nl")
     message = f.outbox("confirmation")[0]
     assert "/nl/privacy" in message.body_text and "/nl/privacy" in message.body_html
+
+
+# --- the statistics are the same before and after ------------------------------------------------------------------
+
+
+def _statistics(client) -> dict:
+    from app.stats.figures import BREAKDOWNS, Period, compute
+
+    today = utcnow().date()
+    period = Period(today - timedelta(days=10), today)
+    query = f"from={period.first.isoformat()}&to={period.last.isoformat()}"
+    answers = {"figures": compute(period), "api": client.get(f"/api/v1/stats/{today.year}").get_json(),
+               "months": client.get(f"/fr/staff/stats/months.csv?{query}").data}
+    for name in BREAKDOWNS:
+        answers[name] = client.get(f"/nl/staff/stats/{name}.csv?{query}").data
+    return answers
+
+
+def test_statistics_answer_the_same_after_a_purge_and_an_erasure(app, client, login_as, lived, smtp):
+    login_as("coordinator")
+    deliver_due()
+    before = _statistics(client)
+    assert before["figures"].contacts >= 3 and before["api"]["contacts"] >= 3  # Zoé, Wanda, the online join
+    with unit_of_work():
+        services.erase(services.parse_subject("omar@example.be"))
+    assert _statistics(client) == before
+    purge(lived["ahead"].end_at + timedelta(days=366))
+    assert every_text(*SECRETS) == []
+    assert _statistics(client) == before

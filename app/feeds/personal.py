@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from app.cache import personal_feeds
-from app.calendar.models import ONLINE_FORMATS, Activity, Session, activity_cohost
+from app.calendar.models import ONLINE_FORMATS, Activity, Session, activity_cohost, session_host
 from app.calendar.queries import calendar_version
 from app.closures.caps import apply_caps
 from app.extensions import db
@@ -51,7 +51,7 @@ def _session_options():
     return (selectinload(Session.activity).selectinload(Activity.theme),
             selectinload(Session.activity).selectinload(Activity.organiser),
             selectinload(Session.activity).selectinload(Activity.cohosts),
-            selectinload(Session.venue), selectinload(Session.room))
+            selectinload(Session.venue), selectinload(Session.room), selectinload(Session.hosts))
 
 
 def _latest(*stamps) -> datetime | None:
@@ -163,12 +163,63 @@ def staff_lines(session: Session) -> list[str]:
     """What staff and partners read about a session in their feeds, besides what the public reads (the
     place for the session's hosts, and its visibility, when sessions have them)."""
     lines = []
-    if session.activity.schools_only:
+    if session.visibility == "school":
+        lines.append(_("A school class's session: never shown to the public."))
+    elif session.activity.schools_only:
         lines.append(_("For schools only."))
+    if session.hosts:
+        lines.append(_("Hosts: %(names)s", names=", ".join(host.name for host in session.hosts)))
     lines.append(_("Registrations: %(confirmed)s of %(capacity)s seats booked, %(waiting)s on the waiting list.",
                    confirmed=session.seats_taken(), capacity=getattr(session, "capacity_now", session.capacity),
                    waiting=session.waiting_count()))
     return lines
+
+
+def _hosted(user_id: int) -> list[Session]:
+    """The sessions of the window a user hosts, cancelled ones for FEED_CANCELLED_DAYS."""
+    _base, cancelled_days, past_days, _refresh = _settings()
+    since = utcnow() - timedelta(days=cancelled_days)
+    start, end = _window(past_days)
+    hosted = sa.select(session_host.c.session_id).where(session_host.c.user_id == user_id)
+    rows = list(db.session.scalars(
+        sa.select(Session).where(Session.id.in_(hosted), Session.start_at >= start, Session.start_at < end,
+                                 sa.or_(Session.status == "scheduled", Session.cancelled_at >= since))
+        .order_by(Session.start_at, Session.id).options(*_session_options())))
+    apply_caps(rows)
+    return rows
+
+
+def host_feed(user_id: int, lang: str) -> Built:
+    """The sessions a counsellor (or partner user) hosts, each with the link to lead its room online."""
+    from app.videorooms.models import VideoRoom
+
+    hosted = session_host.c.session_id.in_(sa.select(session_host.c.session_id).where(
+        session_host.c.user_id == user_id))
+    stamp = (*db.session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(session_host.c.session_id), 0))
+                                 .where(session_host.c.user_id == user_id)).one(),
+             db.session.scalar(sa.select(sa.func.max(VideoRoom.updated_at)).where(
+                 VideoRoom.session_id.in_(sa.select(session_host.c.session_id).where(hosted)))))
+
+    def build() -> bytes:
+        sessions = _hosted(user_id)
+        rooms = {room.session_id: room for room in db.session.scalars(
+            sa.select(VideoRoom).where(VideoRoom.session_id.in_([s.id for s in sessions])))} if sessions else {}
+        base = _settings()[0].rstrip("/")
+
+        def extra(session: Session) -> Extra:
+            lines = list(staff_lines(session))
+            room = rooms.get(session.id)
+            link = room and (room.host_url or room.join_url)
+            if link and session.format in ONLINE_FORMATS:
+                lines.append(_("Your link to lead the room online: %(url)s", url=link))
+            lines.append(_("In the back-office: %(url)s", url=f"{base}/{lang}/staff/sessions/{session.id}"))
+            return Extra(lines=tuple(lines))
+
+        with force_locale(lang):
+            name = _("Cité des métiers – the sessions I host")
+            return build_feed(sessions, lang, _settings()[0], name=name, refresh_hours=_settings()[3], extras=extra)
+
+    return _cached(("host", user_id, lang, tuple(stamp)), None, build)
 
 
 def _backoffice_extra(page: str):

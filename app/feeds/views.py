@@ -151,6 +151,8 @@ def user(token: str):
     if lang is None:
         return _plain(400, [_("Unknown language: choose fr, nl or en.")])
     account = feed.user
+    if request.args.get("hosted") == "1":  # the sessions the account hosts, with its links to lead them
+        return _own_feed(personal.host_feed(account.id, lang))
     if can(account, "see_centre"):
         return _own_feed(personal.staff_feed(lang))
     return _own_feed(personal.partner_feed(account.partner_id, lang))

@@ -302,7 +302,7 @@ def request_link(raw_email: object, lang: str) -> None:
                "hours": LINK_MAX_AGE // 3600, "privacy": f"{base}/{lang}/privacy",
                "ask": f"{base}/{lang}/my-data/"}
     queue_message(Kind.MY_DATA, to_email=subject.value, to_name="", language=lang,
-                  subject=_l("The data we keep about your e-mail address"), template="privacy/my_data_message",
+                  subject=_l("The data we keep about your e-mail address"), template="messages/my_data",
                   context=context)
 
 

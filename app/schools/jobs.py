@@ -36,7 +36,7 @@ def send_school_reminders(now: datetime | None = None) -> int:
     return sent
 
 
-def on_session_changed(session: Session, changes: set[str]) -> None:
+def on_session_changed(session: Session, changes: set[str], **_signal) -> None:
     """A class's session moved or changed place or format by staff: the teacher is told."""
     if session.visibility != "school" or not changes & {"time", "place", "format"}:
         return
