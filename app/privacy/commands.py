@@ -15,6 +15,7 @@ LABELS = {
     "registrations": "registrations anonymised (session ended more than RETENTION_DAYS ago)",
     "walkins": "walk-ins' names and addresses erased (same period)",
     "feeds": "personal feed links deleted (no registration of their address left)",
+    "school_requests": "teachers' details erased from school requests (a school year after the class)",
     "messages": "outbox messages emptied of address and text (older than OUTBOX_RETENTION_DAYS)",
     "links": "sign-in and data links erased from sent messages (expired)",
     "login_attempts": "failed-login records deleted (older than LOGIN_ATTEMPT_RETENTION_DAYS)",

@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import ngettext
 
 DEFAULTS = {"RETENTION_DAYS": 365, "OUTBOX_RETENTION_DAYS": 90, "AUDIT_RETENTION_DAYS": 730,
-            "LOGIN_ATTEMPT_RETENTION_DAYS": 30}
+            "LOGIN_ATTEMPT_RETENTION_DAYS": 30, "SCHOOL_RETENTION_DAYS": 365}
 
 
 def days(name: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -30,6 +31,7 @@ from app.messages.outbox import queue_message
 from app.privacy.models import AuditEntry
 from app.registrations.models import Registration, SurveyAnswer
 from app.registrations.services import cancel_registration, normalise_phone
+from app.schools.models import SchoolRequest
 from app.timeutil import utcnow
 from app.validation import clean_text, email_key, normalise_email
 from app.videorooms.models import JoinEvent
@@ -380,6 +382,18 @@ def purge_step(kind: str, now: datetime, limit: int = BATCH) -> int:
         if ids:
             db.session.execute(sa.delete(PersonFeed).where(PersonFeed.id.in_(ids)))
         return len(ids)
+    if kind == "school_requests":  # a teacher's details, a school year after the class (or the request)
+        held = now - _days("SCHOOL_RETENTION_DAYS", 365)
+        ids = list(db.session.scalars(sa.select(SchoolRequest.id).where(
+            sa.func.coalesce(SchoolRequest.slot_end, SchoolRequest.created_at) < held, SchoolRequest.email != "")
+            .order_by(SchoolRequest.id).limit(limit)))
+        for request_id in ids:  # a new random token: the teacher's link opens nothing any more
+            db.session.execute(sa.update(SchoolRequest).where(SchoolRequest.id == request_id).values(
+                teacher_name="", email="", phone="", comment="", accessibility="", decline_reason="",
+                token=secrets.token_urlsafe(32)).execution_options(synchronize_session=False))
+        if ids:
+            _purge_messages(OutboxMessage.school_request_id.in_(ids), now)
+        return len(ids)
     if kind == "login_attempts":
         older = now - _days("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
         ids = list(db.session.scalars(sa.select(LoginAttempt.id).where(LoginAttempt.at < older).limit(limit)))
@@ -395,4 +409,4 @@ def purge_step(kind: str, now: datetime, limit: int = BATCH) -> int:
     raise ValueError(kind)
 
 
-PURGES = ("registrations", "walkins", "feeds", "messages", "links", "login_attempts", "audit")
+PURGES = ("registrations", "walkins", "feeds", "school_requests", "messages", "links", "login_attempts", "audit")
