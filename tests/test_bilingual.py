@@ -295,7 +295,7 @@ def test_a_damaged_join_link_answers_in_the_language_of_its_message(client):
     page = client.get("/join/not-a-token?lang=nl", headers={"Accept-Language": "en"})
     assert page.status_code == 404
     html = page.get_data(as_text=True)
-    assert '<html lang="nl">' in html and "Deze link is niet geldig" in html
+    assert '<html lang="nl"' in html and "Deze link is niet geldig" in html
 
 
 def test_the_demo_names_its_places_in_each_language_never_two_in_one_field():

@@ -53,7 +53,8 @@ def register(session, email, name="Person"):
 
 def reset_message(to_email, subject="Hello"):
     return queue_message("password_reset", to_email=to_email, to_name="An", language="fr", subject=subject,
-                         template="messages/account_password_reset", context={"link": "http://127.0.0.1/x"})
+                         template="messages/account_password_reset",
+                         context={"link": "http://127.0.0.1/x", "hours": 1})
 
 
 def rows():
@@ -178,7 +179,7 @@ def stuck_and_busy():
     return stuck_claim, busy_claim
 
 
-@pytest.mark.parametrize("lang, words", [("en", "Stuck: the mail job"), ("fr", "Bloqué : la tâche d'envoi"),
+@pytest.mark.parametrize("lang, words", [("en", "Stuck: the mail job"), ("fr", "Bloqué\u00a0: la tâche d'envoi"),
                                          ("nl", "Vastgelopen: de verzendtaak")])
 def test_staff_see_a_stuck_message_and_may_retry_it_so_its_old_holder_cannot_mark_it(app, client, lang, words):
     from tests.factories import as_role

@@ -82,12 +82,13 @@ def test_poison_messages_among_good_ones_are_failed_and_the_others_all_go_once(d
     with unit_of_work():  # first in the queue: the bad ones
         poison = queue_message("password_reset", to_email="jöhn@exämple.be", to_name="Jöhn", language="fr",
                                subject="Hello", template="messages/account_password_reset",
-                               context={"link": "http://127.0.0.1/x"})
+                               context={"link": "http://127.0.0.1/x", "hours": 1})
         broken = queue_message("password_reset", to_email="nobody", to_name="", language="fr", subject="Hello",
-                               template="messages/account_password_reset", context={"link": "http://127.0.0.1/x"})
+                               template="messages/account_password_reset",
+                               context={"link": "http://127.0.0.1/x", "hours": 1})
         legacy = queue_message("password_reset", to_email="legacy@example.be", to_name="Old\u2028Name",
                                language="fr", subject="Hello", template="messages/account_password_reset",
-                               context={"link": "http://127.0.0.1/x"})
+                               context={"link": "http://127.0.0.1/x", "hours": 1})
         legacy.subject = "Atelier\u2028CV"  # as queued before subjects were cleaned
     good = people(20)
     finish(scheduler(database_url, server))

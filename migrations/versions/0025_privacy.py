@@ -8,6 +8,8 @@ Create Date: 2026-12-04 09:00:00.000000
 from alembic import op
 import sqlalchemy as sa
 
+from app.timeutil import UTCDateTime
+
 
 # revision identifiers, used by Alembic.
 revision = '0025_privacy'
@@ -33,19 +35,19 @@ def _kinds(kinds) -> None:
 
 def upgrade():
     with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('erased_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('erased_at', UTCDateTime(timezone=True), nullable=True))
         batch_op.alter_column('token', existing_type=sa.String(length=64), nullable=True)
         batch_op.drop_constraint(batch_op.f('ck_registration_email_or_phone'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_registration_email_or_phone'),
                                          "email_key IS NOT NULL OR phone IS NOT NULL OR erased_at IS NOT NULL")
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('purged_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('purged_at', UTCDateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_outbox_message_created_at'), ['created_at'], unique=False)
     _kinds(AFTER)
     op.create_table(
         'audit_entry',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('at', sa.DateTime(), nullable=False),
+        sa.Column('at', UTCDateTime(timezone=True), nullable=False),
         sa.Column('actor_id', sa.Integer(), nullable=True),
         sa.Column('action', sa.String(length=10), nullable=False),
         sa.Column('subject_kind', sa.String(length=5), nullable=False),
