@@ -348,6 +348,14 @@ def _days(name: str, default: int) -> timedelta:
     return timedelta(days=int(current_app.config.get(name, default)))
 
 
+def _delete_some(model, condition, limit: int) -> int:
+    """Delete at most `limit` rows of `model` matching `condition` (one batch); how many went."""
+    ids = list(db.session.scalars(sa.select(model.id).where(condition).order_by(model.id).limit(limit)))
+    if ids:
+        db.session.execute(sa.delete(model).where(model.id.in_(ids)))
+    return len(ids)
+
+
 def purge_step(kind: str, now: datetime, limit: int = BATCH) -> int:
     """One batch of the retention purge of `kind` (at most `limit` rows); 0 when nothing is left to do.
 
@@ -377,11 +385,7 @@ def purge_step(kind: str, now: datetime, limit: int = BATCH) -> int:
             .order_by(OutboxMessage.id).limit(limit)))
         return _purge_messages(OutboxMessage.id.in_(ids), now) if ids else 0
     if kind == "feeds":  # a person's feed once no registration of the address is left
-        ids = list(db.session.scalars(sa.select(PersonFeed.id).where(~sa.exists().where(
-            Registration.email_key == PersonFeed.email_key)).limit(limit)))
-        if ids:
-            db.session.execute(sa.delete(PersonFeed).where(PersonFeed.id.in_(ids)))
-        return len(ids)
+        return _delete_some(PersonFeed, ~sa.exists().where(Registration.email_key == PersonFeed.email_key), limit)
     if kind == "school_requests":  # a teacher's details, a school year after the class (or the request)
         held = now - _days("SCHOOL_RETENTION_DAYS", 365)
         ids = list(db.session.scalars(sa.select(SchoolRequest.id).where(
@@ -395,17 +399,9 @@ def purge_step(kind: str, now: datetime, limit: int = BATCH) -> int:
             _purge_messages(OutboxMessage.school_request_id.in_(ids), now)
         return len(ids)
     if kind == "login_attempts":
-        older = now - _days("LOGIN_ATTEMPT_RETENTION_DAYS", 30)
-        ids = list(db.session.scalars(sa.select(LoginAttempt.id).where(LoginAttempt.at < older).limit(limit)))
-        if ids:
-            db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.id.in_(ids)))
-        return len(ids)
+        return _delete_some(LoginAttempt, LoginAttempt.at < now - _days("LOGIN_ATTEMPT_RETENTION_DAYS", 30), limit)
     if kind == "audit":
-        older = now - _days("AUDIT_RETENTION_DAYS", 730)
-        ids = list(db.session.scalars(sa.select(AuditEntry.id).where(AuditEntry.at < older).limit(limit)))
-        if ids:
-            db.session.execute(sa.delete(AuditEntry).where(AuditEntry.id.in_(ids)))
-        return len(ids)
+        return _delete_some(AuditEntry, AuditEntry.at < now - _days("AUDIT_RETENTION_DAYS", 730), limit)
     raise ValueError(kind)
 
 

@@ -16,7 +16,7 @@ from app.registrations.models import Registration
 from app.registrations.services import register
 from app.timeutil import local_today
 from tests import factories as f
-from tests.browser.support import AXE, IN_CI, MARKS, inject_axe
+from tests.browser.support import MARKS, axe_violations
 from tests.test_translations import ensure_compiled
 
 pytestmark = MARKS
@@ -113,13 +113,7 @@ def token_of(tab) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
-def _axe_violations(tab) -> list[dict]:
-    if not AXE.exists():
-        if IN_CI:
-            pytest.fail(f"{AXE} is missing: run npm ci")
-        pytest.skip("axe-core is not installed (npm ci)")
-    inject_axe(tab)
-    return tab.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")["violations"]
+_axe_violations = axe_violations  # the shared check (tests/browser/support.py)
 
 
 def _readable(violations: list[dict]) -> str:
