@@ -137,12 +137,12 @@ def test_a_coordinator_switches_a_closed_venue_online(page, live_server, planned
     cv, interview = items.nth(0).inner_text(), items.nth(1).inner_text()
     assert "Workshop cv (en)" in cv and "2 people registered" in cv
     assert "Amina Haddad" in cv and "Bert Janssens (waiting list)" in cv
-    assert "Workshop interview (en)" in interview and "1 people registered" in interview
+    assert "Workshop interview (en)" in interview and "1 person registered" in interview
     assert "Chloé Dubois" in interview
     text = preview.inner_text()
     assert "Workshop later (en)" not in text and "Workshop elsewhere (en)" not in text and "Dirk Maes" not in text
     # The choices are kept for the confirmation, and nothing has changed yet.
-    assert page.get_by_label("Reason (shown to the public)").input_value() == REASON
+    assert page.locator("#reason_fr").input_value() == REASON
     assert page.get_by_label("Last day closed").input_value() == planned["last"].isoformat()
     assert formats(ids) == {"cv": "face_to_face", "interview": "hybrid", "later": "face_to_face",
                             "elsewhere": "face_to_face"}
