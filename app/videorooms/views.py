@@ -26,6 +26,22 @@ bp = speaks_language(Blueprint("videorooms", __name__))  # /join/<token> carries
 OPENS_BEFORE = JOIN_OPENS_BEFORE
 
 
+def room_state(session: Session, room, now) -> str | None:
+    """Where the join page stands with a session's room (the same for a registered person and a teacher):
+    a state to show, or None when its room is open to whoever presses the button."""
+    if session.status == "cancelled":
+        return "cancelled"
+    if session.format == "face_to_face":
+        return "on_site"
+    if now < session.start_at - OPENS_BEFORE:
+        return "not_yet"
+    if now > session.end_at:
+        return "over"
+    if room is None or room.state != "ready" or not room.join_url:
+        return "preparing"
+    return None
+
+
 @bp.post(f"{LANG_PREFIX}/staff/sessions/<int:session_id>/room")
 def staff_room(session_id: int):
     """Staff choose the provider of one session's room, or ask the provider again now."""
@@ -66,16 +82,8 @@ def join(token: str):
     room = room_of(session)
     if registration.status != "confirmed":
         state = "not_confirmed"
-    elif session.status == "cancelled":
-        state = "cancelled"
-    elif session.format == "face_to_face":
-        state = "on_site"
-    elif now < opens_at:
-        state = "not_yet"
-    elif now > session.end_at:
-        state = "over"
-    elif room is None or room.state != "ready" or not room.join_url:
-        state = "preparing"
+    elif (state := room_state(session, room, now)) is not None:
+        pass
     elif request.method == "GET" or not JoinForm().validate_on_submit():
         state = "ready"
     else:
@@ -102,16 +110,8 @@ def join_class(token: str):
     room = room_of(session)
     if found.state not in ("confirmed", "done"):
         state = "cancelled" if found.state == "cancelled" else "not_confirmed"
-    elif session.status == "cancelled":
-        state = "cancelled"
-    elif session.format == "face_to_face":
-        state = "on_site"
-    elif now < opens_at:
-        state = "not_yet"
-    elif now > session.end_at:
-        state = "over"
-    elif room is None or room.state != "ready" or not room.join_url:
-        state = "preparing"
+    elif (state := room_state(session, room, now)) is not None:
+        pass
     elif request.method == "GET" or not JoinForm().validate_on_submit():
         state = "ready"
     else:
