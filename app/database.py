@@ -108,8 +108,9 @@ def insert_row(model: type[T], values: dict[str, Any]) -> T:
     """One INSERT … RETURNING id of `values` (column: value), and the row's instance in the session as if it
     had been loaded: none of the unit of work's bookkeeping, nothing reloaded. Give every column but the id
     (a column left out gets its default in the database, and is read again when the instance needs it)."""
-    instance = model(**values)
-    instance.id = db.session.connection().execute(_insert_returning_id(model.__table__), values).scalar_one()
+    row_id = db.session.connection().execute(_insert_returning_id(model.__table__), values).scalar_one()
+    instance = model.__mapper__.class_manager.new_instance()  # as the ORM's loading makes one: no events
+    instance.__dict__.update(values, id=row_id)
     make_transient_to_detached(instance)  # its attributes are what the row holds
     db.session.add(instance)
     return instance

@@ -10,12 +10,14 @@ import hashlib
 import hmac
 import re
 import secrets
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
 
 from app.extensions import db
 from app.feeds.models import PersonFeed, UserFeed
+from app.timeutil import utcnow
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 PERSON, USER = "person-feed", "user-feed"
@@ -45,33 +47,64 @@ def _base() -> str:
 
 def person_feed(email_key: str, create: bool = True) -> PersonFeed | None:
     """The feed row of an e-mail address, made the first time unless `create` is false (flushed, not
-    committed). Two requests making it at once both end with the same row: the second insert does nothing."""
-    found = db.session.scalar(sa.select(PersonFeed).where(PersonFeed.email_key == email_key))
-    if found is not None or not create:
-        return found
-    nonce = new_nonce()
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    from app.timeutil import utcnow
-
-    db.session.execute(insert(PersonFeed).values(
-        email_key=email_key, nonce=nonce, token_hash=hash_of(token_of(PERSON, nonce)), created_at=utcnow(),
-    ).on_conflict_do_nothing(index_elements=["email_key"]))
+    committed)."""
+    if create:
+        person_feed_nonce(email_key)
     return db.session.scalar(sa.select(PersonFeed).where(PersonFeed.email_key == email_key))
 
 
-def person_feed_url(email_key: str | None, lang: str, create: bool = True) -> str | None:
+@cache
+def _nonce_query():
+    table = PersonFeed.__table__
+    return sa.select(table.c.nonce).where(table.c.email_key == sa.bindparam("email_key"))
+
+
+@cache
+def _nonce_insert():
+    """INSERT … ON CONFLICT DO NOTHING RETURNING nonce, in the words PostgreSQL and SQLite share: a row comes
+    back only when this statement made it. Written as text, which is compiled once (the dialects' own
+    ON CONFLICT construct is compiled again at every call)."""
+    columns = PersonFeed.__table__.c
+    return sa.text(
+        "INSERT INTO person_feed (email_key, nonce, token_hash, created_at) "
+        "VALUES (:email_key, :nonce, :token_hash, :created_at) ON CONFLICT (email_key) DO NOTHING RETURNING nonce"
+    ).bindparams(*(sa.bindparam(name, type_=columns[name].type)
+                   for name in ("email_key", "nonce", "token_hash", "created_at")))
+
+
+def make_person_feed(email_key: str) -> str | None:
+    """The feed row of an address made now, if it had none: its nonce; None when it existed already (one
+    statement either way). Two requests making it at once both end with the same row: the second insert
+    does nothing."""
+    nonce = new_nonce()
+    return db.session.connection().execute(_nonce_insert(), {
+        "email_key": email_key, "nonce": nonce, "token_hash": hash_of(token_of(PERSON, nonce)),
+        "created_at": utcnow()}).scalar()
+
+
+def person_feed_nonce(email_key: str, create: bool = True) -> str | None:
+    """The nonce of an address's feed, its row made the first time unless `create` is false."""
+    made = make_person_feed(email_key) if create else None
+    if made is not None:
+        return made
+    return db.session.connection().execute(_nonce_query(), {"email_key": email_key}).scalar()
+
+
+def person_feed_url(email_key: str | None, lang: str, create: bool = True, nonce: str | None = None) -> str | None:
     """The address of the feed of every registration of `email_key`, its texts in `lang` (None for a
-    registration without an e-mail address, or when the row is missing and may not be made here)."""
-    feed = person_feed(email_key, create) if email_key else None
-    return person_feed_url_of(feed, lang) if feed is not None else None
+    registration without an e-mail address, or when the row is missing and may not be made here). `nonce`:
+    the feed's, when it is known already."""
+    if nonce is None and email_key:
+        nonce = person_feed_nonce(email_key, create)
+    return _person_url(nonce, lang) if nonce is not None else None
 
 
 def person_feed_url_of(feed: PersonFeed, lang: str) -> str:
-    return f"{_base()}/feeds/people/{token_of(PERSON, feed.nonce)}.ics?lang={lang}"
+    return _person_url(feed.nonce, lang)
+
+
+def _person_url(nonce: str, lang: str) -> str:
+    return f"{_base()}/feeds/people/{token_of(PERSON, nonce)}.ics?lang={lang}"
 
 
 def find_person_feed(token: str) -> PersonFeed | None:

@@ -44,7 +44,8 @@ def links(registration: Registration) -> dict[str, str]:
 def feed_link(registration: Registration) -> str | None:
     """The link of the person's own feed (every registration of their address). Its row is made only
     inside a unit of work, which keeps it; a page only looking (the outbox's preview) makes nothing."""
-    return person_feed_url(registration.email_key, registration.language, create=in_unit_of_work())
+    return person_feed_url(registration.email_key, registration.language, create=in_unit_of_work(),
+                           nonce=registration.known_feed_nonce)
 
 
 def reminder_window() -> timedelta:

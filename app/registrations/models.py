@@ -37,6 +37,8 @@ class Registration(CreatedAtMixin, db.Model):
     # Not stored: (the session's seats_version, the waiting-list position) read under the lock that wrote
     # the registration, for its answer; worth nothing once a seat has moved.
     known_position = None
+    # The nonce of its address's feed when this request made that feed (see feeds.links.make_person_feed).
+    known_feed_nonce = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("session.id"), index=True)

@@ -22,6 +22,7 @@ from app.closures.models import ClosureEffect
 from app.database import insert_row, lock_rows
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
+from app.feeds.links import person_feed_nonce
 from app.i18n import LANGS
 from app.messages.addresses import LOCAL_PART_NOT_DELIVERABLE, LocalPartNotDeliverable, check_address
 from app.messages.models import Kind, OutboxMessage
@@ -196,6 +197,9 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
     values = dict(cleaned, session_id=session_id, audience_id=audience.id if audience is not None else None,
                   consent_at=now, token=secrets.token_urlsafe(32), created_at=now, updated_at=now, confirmed_at=None,
                   waitlist_rank=None, cancelled_at=None, reminded_at=None, surveyed_at=None, told_full_at=None)
+    # The address's feed row is made before the lock too (no other writer waits on it); its link is in
+    # the answer and in the messages.
+    feed_nonce = person_feed_nonce(cleaned["email_key"]) if cleaned["email_key"] else None
     session = _lock_for_registration(session_id)  # everything above needs no lock
     if session is None:
         raise NotFound({"session": str(_l("This session does not exist."))})
@@ -217,6 +221,7 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
     # One INSERT … RETURNING id; the unique index refuses a second active registration, should two ever pass
     # the lock.
     registration = insert_row(Registration, values)
+    registration.known_feed_nonce = feed_nonce
     set_committed_value(registration, "session", session)  # the locked session itself: nothing to load
     set_committed_value(registration, "audience", audience)
     _move_counters(session, confirmed, waiting, now)
