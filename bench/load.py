@@ -1,7 +1,10 @@
 """The app under gunicorn on 127.0.0.1, and a small concurrent HTTP client to measure its latency."""
 from __future__ import annotations
 
+import http.client
+import multiprocessing
 import os
+import queue
 import signal
 import socket
 import statistics
@@ -12,6 +15,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -106,46 +110,89 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def hammer(url: str, *, total: int, clients: int, headers: dict | None = None, expect: int = 200,
-           time_limit: float = 30.0) -> dict:
-    """`total` GETs by `clients` threads (one requests.Session each); latencies in milliseconds.
-
-    Stops early after `time_limit` seconds, so a slow endpoint cannot stall the run.
-    """
-    latencies: list[float] = []
-    errors: list[str] = []
+def _client_process(port: int, jobs: list, threads: int, deadline_in: float, start_at: float, out) -> None:
+    """One client process: `threads` threads, each with its own connection, share `jobs` (method, path, body
+    and, optionally, headers)."""
+    todo: queue.SimpleQueue = queue.SimpleQueue()
+    for job in jobs:
+        todo.put(job)
+    results: list[tuple[int, float]] = []  # (status or 0 for a transport error, milliseconds)
     lock = threading.Lock()
-    issued = [0]
-    deadline = time.monotonic() + time_limit
+    while time.time() < start_at:  # all processes start together
+        time.sleep(0.001)
+    deadline = time.monotonic() + deadline_in
 
     def worker():
-        with requests.Session() as http:
-            while True:
-                with lock:
-                    if issued[0] >= total or time.monotonic() > deadline:
-                        return
-                    issued[0] += 1
-                t0 = time.perf_counter()
-                try:
-                    resp = http.get(url, headers=headers, timeout=30)
-                    _ = resp.content
-                    ok = resp.status_code == expect
-                except requests.RequestException as exc:
-                    ok, resp = False, exc
-                elapsed = (time.perf_counter() - t0) * 1000
-                with lock:
-                    if ok:
-                        latencies.append(elapsed)
-                    else:
-                        errors.append(str(getattr(resp, "status_code", resp)))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.monotonic() < deadline:
+            try:
+                method, path, body, *more = todo.get_nowait()
+            except queue.Empty:
+                break
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            headers.update(*more)
+            t0 = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                status = resp.status
+                if resp.will_close:
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                status = 0
+            mine.append((status, (time.perf_counter() - t0) * 1000))
+        conn.close()
+        with lock:
+            results.extend(mine)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in threads:
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    first = time.time()
+    for thread in pool:
         thread.start()
-    for thread in threads:
+    for thread in pool:
         thread.join()
-    wall = time.perf_counter() - started
+    out.put((first, time.time(), results))
+
+
+def send(port: int, jobs: list, clients: int, processes: int, time_limit: float) -> tuple[float, float, list]:
+    """Send `jobs` from `clients` concurrent connections spread over `processes` processes (so that no
+    client waits for another's interpreter): (first start, last end, [(status or 0, milliseconds)])."""
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    per = [jobs[i::processes] for i in range(processes)]
+    threads = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+    start_at = time.time() + 0.5
+    procs = [ctx.Process(target=_client_process, args=(port, per[i], threads[i], time_limit, start_at, out))
+             for i in range(processes)]
+    for proc in procs:
+        proc.start()
+    gathered = []
+    try:
+        for _ in procs:
+            gathered.append(out.get(timeout=time_limit + 60))
+    finally:
+        for proc in procs:
+            proc.join(5)
+            if proc.is_alive():
+                proc.kill()
+    return min(g[0] for g in gathered), max(g[1] for g in gathered), [r for g in gathered for r in g[2]]
+
+
+def hammer(url: str, *, total: int, clients: int, headers: dict | None = None, expect: int = 200,
+           time_limit: float = 30.0, processes: int = 4) -> dict:
+    """`total` GETs of `url` from `clients` connections (http.client, keep-alive) in `processes` processes;
+    latencies in milliseconds. Stops early after `time_limit` seconds, so a slow endpoint cannot stall the
+    run."""
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    begin, end, results = send(parts.port, [("GET", path, None, headers or {})] * total, clients,
+                               min(processes, clients), time_limit)
+    latencies = [ms for status, ms in results if status == expect]
+    errors = [str(status or "transport error") for status, _ms in results if status != expect]
+    wall = end - begin
     return {
         "requests": len(latencies) + len(errors),
         "errors": len(errors),

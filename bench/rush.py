@@ -29,15 +29,11 @@ limit of a round, 30), BENCH_RUSH_CLIENTS (64), BENCH_RUSH_PROFILE (registration
 from __future__ import annotations
 
 import cProfile
-import http.client
 import io
 import json
-import multiprocessing
 import os
 import pstats
-import queue
 import statistics
-import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta
@@ -205,77 +201,12 @@ def cpu_share(before: dict | None, after: dict | None, requests: int) -> dict | 
 
 # --- the load client -------------------------------------------------------------------------------
 
-def _client_process(port: int, jobs: list, threads: int, deadline_in: float, start_at: float, out) -> None:
-    """One client process: `threads` threads, each with its own connection, share `jobs`."""
-    todo: queue.SimpleQueue = queue.SimpleQueue()
-    for job in jobs:
-        todo.put(job)
-    results: list[tuple[int, float]] = []  # (status or 0 for a transport error, milliseconds)
-    lock = threading.Lock()
-    while time.time() < start_at:  # all processes start together
-        time.sleep(0.001)
-    deadline = time.monotonic() + deadline_in
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        while time.monotonic() < deadline:
-            try:
-                method, path, body = todo.get_nowait()
-            except queue.Empty:
-                break
-            headers = {"Content-Type": "application/json"} if body is not None else {}
-            t0 = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                resp = conn.getresponse()
-                resp.read()
-                status = resp.status
-                if resp.will_close:
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                status = 0
-            mine.append((status, (time.perf_counter() - t0) * 1000))
-        conn.close()
-        with lock:
-            results.extend(mine)
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    first = time.time()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    out.put((first, time.time(), results))
-
-
 def fire(port: int, jobs: list, clients: int, processes: int, time_limit: float = PHASE_SECONDS,
          database: str = "") -> dict:
     """Send `jobs` (method, path, body) from `clients` concurrent connections in `processes` processes."""
     before = cpu_snapshot(port, database)
-    ctx = multiprocessing.get_context("fork")
-    out = ctx.Queue()
-    per = [jobs[i::processes] for i in range(processes)]
-    threads = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
-    start_at = time.time() + 0.5
-    procs = [ctx.Process(target=_client_process, args=(port, per[i], threads[i], time_limit, start_at, out))
-             for i in range(processes)]
-    for proc in procs:
-        proc.start()
-    gathered = []
-    try:
-        for _ in procs:
-            gathered.append(out.get(timeout=time_limit + 60))
-    finally:
-        for proc in procs:
-            proc.join(5)
-            if proc.is_alive():
-                proc.kill()
+    begin, end, results = load.send(port, jobs, clients, processes, time_limit)
     after = cpu_snapshot(port, database)
-    begin = min(g[0] for g in gathered)
-    end = max(g[1] for g in gathered)
-    results = [r for g in gathered for r in g[2]]
     wall = end - begin
     latencies = [ms for _status, ms in results]
     statuses = Counter(str(status) if status else "transport error" for status, _ms in results)

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.calendar.models import Activity, Audience, Session
@@ -118,12 +119,19 @@ def _count(session: Session, status: str) -> int:
         Registration.session_id == session.id, Registration.status == status)) or 0
 
 
+# What registering reads of the locked session: whether it is open, its seats (a cap counts on its venue
+# and room) and the counters it moves. A page holding the same session keeps its other columns.
+LOCKED_COLUMNS = (Session.id, Session.status, Session.start_at, Session.end_at, Session.format, Session.capacity,
+                  Session.venue_id, Session.room_id, Session.confirmed_count, Session.waitlisted_count,
+                  Session.seats_version, Session.changed_at)
+
+
 @cache
 def _lock_query():
     """The session open to the public (not kept for schools) by id, built once; only its own row is read."""
     return db.select(Session).join(Activity, Activity.id == Session.activity_id).where(
         Session.id == sa.bindparam("session_id"), Activity.schools_only.is_(False),
-        Session.visibility == "public")
+        Session.visibility == "public").options(load_only(*LOCKED_COLUMNS))
 
 
 def _lock_for_registration(session_id: int) -> Session | None:

@@ -11,6 +11,7 @@ from flask import Response, abort, render_template, request
 from flask_babel import format_date, format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.accounts.access import require
 from app.cache import renders
@@ -175,14 +176,13 @@ def build_charts(figures: Figures, labels: dict[str, dict]) -> dict[str, dict]:
             for name, (title, svg) in found.items()}
 
 
-def context(asked: Asked, lang: str) -> dict:
-    key = version(asked.period)
+def context(asked: Asked, lang: str, key: tuple[tuple, float] | None = None) -> dict:
+    key = key or version(asked.period)
     figures = cached(asked.period, key)
     labels = breakdown_labels(figures, lang)
     drawn = renders.get_or_build(("stats-charts", lang) + key[0], lambda: build_charts(figures, labels), key[1])
     titles = _names(Activity, "title", [s.activity_id for s in figures.satisfaction], lang)
-    args = {"year": asked.year} if asked.year else {"from": asked.period.first.isoformat(),
-                                                     "to": asked.period.last.isoformat()}
+    args = _period_args(asked)
     return {
         "figures": figures, "asked": asked, "labels": labels, "charts": drawn,
         "activity_titles": titles, "period_label": period_label(asked.period),
@@ -208,11 +208,28 @@ def _lang() -> str:
     return current_lang()
 
 
+def _period_args(asked: Asked) -> dict:
+    return {"year": asked.year} if asked.year else {"from": asked.period.first.isoformat(),
+                                                     "to": asked.period.last.isoformat()}
+
+
+def report_html(asked: Asked, lang: str) -> Markup:
+    """The figures, charts and tables of the page, rendered once per version of the data, language and
+    period asked (each reader's page around it is rendered for them)."""
+    key = version(asked.period)
+    cache_key = ("stats-report", lang, tuple(sorted(_period_args(asked).items()))) + key[0]
+    return renders.get_or_build(cache_key, lambda: Markup(render_template(
+        "stats/_report.html", downloads=True, **context(asked, lang, key))), key[1])
+
+
 @bp.get("/stats")
 def page():
     require("see_centre")
     asked = parse_period(request.args, local_today())
-    return render_template("stats/page.html", **context(asked, _lang())), 422 if asked.errors else 200
+    return render_template(
+        "stats/page.html", report=report_html(asked, _lang()), asked=asked, period_label=period_label(asked.period),
+        period_args=_period_args(asked), years=list(range(local_today().year, EARLIEST_YEAR - 1, -1))[:12],
+    ), 422 if asked.errors else 200
 
 
 def _csv(rows: list[list], name: str) -> Response:
