@@ -56,7 +56,7 @@ def seed(app, registrations: int) -> dict:
     from app.messages.models import OutboxMessage
     from app.registrations.models import Registration, SurveyAnswer
     from app.timeutil import utcnow
-    from bench.seed import seed_year
+    from bench.seed import analyze, seed_year
 
     with app.app_context():
         with unit_of_work():
@@ -85,6 +85,7 @@ def seed(app, registrations: int) -> dict:
                 db.session.execute(sa.insert(OutboxMessage.__table__), messages)
         count = db.session.scalar(sa.select(sa.func.count(Registration.id)))
         db.session.remove()
+        analyze(db.engine)
     return {"sessions": len(ids), "registrations": count, "after": latest + timedelta(days=366)}
 
 

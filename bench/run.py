@@ -72,7 +72,7 @@ def in_process(app, scale: int, reps: int, cached_requests: int) -> dict:
     from app.database import unit_of_work
     from app.extensions import db
     from app.timeutil import local_today
-    from bench.seed import seed_stats, seed_year
+    from bench.seed import analyze, seed_stats, seed_year
 
     out: dict = {}
     with app.app_context():
@@ -83,6 +83,7 @@ def in_process(app, scale: int, reps: int, cached_requests: int) -> dict:
         with unit_of_work():
             out["seed"]["stats"] = seed_stats(scale, local_today())
         out["seed"]["seconds"] = round(time.perf_counter() - t0, 1)
+        analyze(db.engine)
         out["stats_login"] = staff_cookie(app)
         with app.test_request_context("/"):
             out["stats_compute"] = stats_timing(local_today().year)

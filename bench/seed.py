@@ -132,3 +132,10 @@ def seed_stats(scale: int, today: date, rng_seed: int = 2021) -> dict:
         raise ValueError(report.errors[:3])
     return {"sessions_over": len(over), "registrations": len(ids), "attendance_rows": len(marks),
             "contacts_live": len(over) * 10, "past_activities": report.imported}
+
+
+def analyze(engine) -> None:
+    """The planner's statistics of the seeded tables, as a database in service has them (PostgreSQL's
+    autovacuum, off on some servers, would take them later; SQLite keeps none until asked)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")

@@ -239,6 +239,25 @@ def test_the_page_shows_every_figure(year, client, login_as):
     assert _cells(html, "satisfaction-table")[1:] == [["Workshop cv (en)", "3", "66.7%", "4.0"]]
 
 
+def test_the_page_follows_the_data_at_once(year, client, login_as):
+    """The report is rendered once per version of the data: a walk-in added, a session cancelled, and the
+    next page shows it (in each language its own)."""
+    login_as("counsellor", email="stats-cache@cdm.example")
+
+    def headline(lang="en"):
+        html = client.get(f"/{lang}/staff/stats?year=2025").get_data(as_text=True)
+        return [h.strip() for h in re.findall(r'<dd class="govuk-summary-list__value">(.*?)</dd>', html, re.S)]
+
+    assert headline()[:5] == ["9", "4", "4", "1", "45"]
+    assert headline("fr")[4] == "45"
+    attendance.save_walkin(year["sessions"][3], "walkin-late-arrival", None, name="Late arrival", status="present")
+    db.session.flush()
+    assert headline()[4] == "46" and headline("fr")[4] == "46"
+    calendar.cancel_session(year["sessions"][3], "Illness")
+    db.session.flush()
+    assert headline()[:5] == ["8", "4", "4", "0", "42"]
+
+
 def test_the_page_in_french_and_dutch_and_the_default_year(year, client, login_as):
     login_as("coordinator", email="coord-stats@cdm.example")
     html = client.get("/fr/staff/stats?year=2025").get_data(as_text=True)
