@@ -198,7 +198,7 @@ def lock_rows(query, *, params: dict | None = None, skip_locked: bool = False, o
     """
     if not in_unit_of_work():
         raise RuntimeError("a row lock needs a unit of work: it holds until that unit commits")
-    try:
+    with _busy_when_locked(busy_field, busy_message):
         postgresql = is_postgresql()
         if postgresql:
             if not skip_locked:
@@ -207,6 +207,25 @@ def lock_rows(query, *, params: dict | None = None, skip_locked: bool = False, o
             begin_write()
         query = _for_locking(query, postgresql, skip_locked, of, constant=params is not None)
         return list(db.session.scalars(query, params))
+
+
+def start_writing(*, busy_field: str = "_", busy_message=None) -> None:
+    """For a use case that writes before it takes its row locks: on SQLite, the writing transaction now (its
+    lock is the whole database, and a write would take it anyway), Busy when it cannot be had in time; on
+    PostgreSQL nothing (rows are locked one by one, later)."""
+    if not in_unit_of_work():
+        raise RuntimeError("a writing transaction needs a unit of work: it holds until that unit commits")
+    if is_postgresql():
+        return
+    with _busy_when_locked(busy_field, busy_message):
+        begin_write()
+
+
+@contextmanager
+def _busy_when_locked(busy_field: str, busy_message) -> Iterator[None]:
+    """A lock that could not be had in time, as Busy; any other failure of the database as it came."""
+    try:
+        yield
     except OperationalError as exc:
         if not _lock_timed_out(exc):
             raise  # the database itself is out of reach: not a matter of waiting for a lock

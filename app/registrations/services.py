@@ -20,7 +20,7 @@ from app.calendar.models import Activity, Audience, Session
 from app.calendar.services import lock_session
 from app.closures.caps import effective_capacity
 from app.closures.models import ClosureEffect
-from app.database import insert_row, lock_rows
+from app.database import insert_row, lock_rows, start_writing
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.feeds.links import person_feed_nonce
@@ -134,11 +134,14 @@ def _lock_query():
         Session.visibility == "public").options(load_only(*LOCKED_COLUMNS))
 
 
+BUSY = _l("Many people are registering right now. Please try again in a moment.")
+
+
 def _lock_for_registration(session_id: int) -> Session | None:
     """The session held against other writers until the commit; None when it does not exist or is kept for
     schools."""
     rows = lock_rows(_lock_query(), params={"session_id": session_id}, of=Session, busy_field="session",
-                     busy_message=_l("Many people are registering right now. Please try again in a moment."))
+                     busy_message=BUSY)
     return rows[0] if rows else None
 
 
@@ -205,10 +208,11 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
     values = dict(cleaned, session_id=session_id, audience_id=audience.id if audience is not None else None,
                   consent_at=now, token=secrets.token_urlsafe(32), created_at=now, updated_at=now, confirmed_at=None,
                   waitlist_rank=None, cancelled_at=None, reminded_at=None, surveyed_at=None, told_full_at=None)
-    # The address's feed row is made before the lock too (no other writer waits on it); its link is in
-    # the answer and in the messages.
+    # The address's feed row (its link is in the answer and in the messages) is made before the session's
+    # lock on PostgreSQL, where no other registration waits on it; SQLite's one writer starts here.
+    start_writing(busy_field="session", busy_message=BUSY)
     feed_nonce = person_feed_nonce(cleaned["email_key"]) if cleaned["email_key"] else None
-    session = _lock_for_registration(session_id)  # everything above needs no lock
+    session = _lock_for_registration(session_id)  # everything above but the feed row needs no lock
     if session is None:
         raise NotFound({"session": str(_l("This session does not exist."))})
     if session.status == "cancelled" or session.end_at <= now:
