@@ -49,7 +49,7 @@ def person_feed(email_key: str, create: bool = True) -> PersonFeed | None:
     """The feed row of an e-mail address, made the first time unless `create` is false (flushed, not
     committed)."""
     if create:
-        person_feed_nonce(email_key)
+        make_person_feed(email_key)
     return db.session.scalar(sa.select(PersonFeed).where(PersonFeed.email_key == email_key))
 
 

@@ -37,7 +37,8 @@ class Registration(CreatedAtMixin, db.Model):
     # Not stored: (the session's seats_version, the waiting-list position) read under the lock that wrote
     # the registration, for its answer; worth nothing once a seat has moved.
     known_position = None
-    # The nonce of its address's feed when this request made that feed (see feeds.links.make_person_feed).
+    # Not stored: the nonce of its address's feed, read (or made) by the request that wrote the registration,
+    # so that its answer needs no look-up (see feeds.links.person_feed_nonce).
     known_feed_nonce = None
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -191,7 +191,7 @@ def context(asked: Asked, lang: str, key: tuple[tuple, float] | None = None) -> 
         "percent": lambda value: "–" if value is None else format_percent(value, format=_percent_pattern()),
         "average": lambda value: format_decimal(value, format="0.0"),
         "breakdowns": BREAKDOWNS, "breakdown_titles": BREAKDOWN_TITLES, "breakdown_columns": BREAKDOWN_COLUMNS,
-        "period_args": args, "years": list(range(local_today().year, EARLIEST_YEAR - 1, -1))[:12],
+        "period_args": args,
         "formats": FORMATS,
     }
 
@@ -206,6 +206,11 @@ def _lang() -> str:
     from app.i18n import current_lang
 
     return current_lang()
+
+
+def _years() -> list[int]:
+    """The years offered in the page's choice: this one and the eleven before it, at most."""
+    return list(range(local_today().year, EARLIEST_YEAR - 1, -1))[:12]
 
 
 def _period_args(asked: Asked) -> dict:
@@ -228,7 +233,7 @@ def page():
     asked = parse_period(request.args, local_today())
     return render_template(
         "stats/page.html", report=report_html(asked, _lang()), asked=asked, period_label=period_label(asked.period),
-        period_args=_period_args(asked), years=list(range(local_today().year, EARLIEST_YEAR - 1, -1))[:12],
+        period_args=_period_args(asked), years=_years(),
     ), 422 if asked.errors else 200
 
 

@@ -19,6 +19,28 @@ from app.videorooms.models import VideoRoom
 
 LEASE = timedelta(minutes=2)
 JOIN_OPENS_BEFORE = timedelta(minutes=30)  # a registered person's join link opens then
+
+
+def room_state(session: Session, room: VideoRoom | None, now: datetime) -> str | None:
+    """Where the join page stands with a session's room (the same for a registered person and a teacher):
+    a state to show, or None when its room is open to whoever presses the button."""
+    if session.status == "cancelled":
+        return "cancelled"
+    if session.format == "face_to_face":
+        return "on_site"
+    if now < session.start_at - JOIN_OPENS_BEFORE:
+        return "not_yet"
+    if now > session.end_at:
+        return "over"
+    if room is None or room.state != "ready" or not room.join_url:
+        return "preparing"
+    return None
+
+
+def join_status(state: str) -> int:
+    """The HTTP status of the join page in `state`: 200 while the room is or will be open, 410 once it never
+    will be, 403 when the link does not (or no longer) give a seat."""
+    return 200 if state in ("ready", "not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
 MAX_DELAY = timedelta(hours=1)
 
 

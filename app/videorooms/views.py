@@ -14,7 +14,15 @@ from app.extensions import db
 from app.i18n import LANGS
 from app.registrations.services import find_by_token
 from app.timeutil import utcnow
-from app.videorooms.services import JOIN_OPENS_BEFORE, ask_again_now, choose_provider, room_of, sync_due
+from app.videorooms.services import (
+    JOIN_OPENS_BEFORE,
+    ask_again_now,
+    choose_provider,
+    join_status,
+    room_of,
+    room_state,
+    sync_due,
+)
 from app.web.urls import LANG_PREFIX, speaks_language
 
 
@@ -24,22 +32,6 @@ class JoinForm(FlaskForm):
 
 bp = speaks_language(Blueprint("videorooms", __name__))  # /join/<token> carries no language
 OPENS_BEFORE = JOIN_OPENS_BEFORE
-
-
-def room_state(session: Session, room, now) -> str | None:
-    """Where the join page stands with a session's room (the same for a registered person and a teacher):
-    a state to show, or None when its room is open to whoever presses the button."""
-    if session.status == "cancelled":
-        return "cancelled"
-    if session.format == "face_to_face":
-        return "on_site"
-    if now < session.start_at - OPENS_BEFORE:
-        return "not_yet"
-    if now > session.end_at:
-        return "over"
-    if room is None or room.state != "ready" or not room.join_url:
-        return "preparing"
-    return None
 
 
 @bp.post(f"{LANG_PREFIX}/staff/sessions/<int:session_id>/room")
@@ -80,19 +72,15 @@ def join(token: str):
     session, now = registration.session, utcnow()
     opens_at = session.start_at - OPENS_BEFORE
     room = room_of(session)
-    if registration.status != "confirmed":
-        state = "not_confirmed"
-    elif (state := room_state(session, room, now)) is not None:
-        pass
-    elif request.method == "GET" or not JoinForm().validate_on_submit():
+    state = "not_confirmed" if registration.status != "confirmed" else room_state(session, room, now)
+    if state is None:
+        if request.method == "POST" and JoinForm().validate_on_submit():
+            with unit_of_work():
+                record_join(registration)  # present, unless a host already said otherwise
+            return redirect(room.join_url, 303)
         state = "ready"
-    else:
-        with unit_of_work():
-            record_join(registration)  # present, unless a host already said otherwise
-        return redirect(room.join_url, 303)
-    status = 200 if state in ("ready", "not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
     return render_template("videorooms/join.html", state=state, r=registration, s=session, opens_at=opens_at,
-                           form=JoinForm()), status
+                           form=JoinForm()), join_status(state)
 
 
 @bp.route("/join/class/<token>", methods=["GET", "POST"])
@@ -110,12 +98,11 @@ def join_class(token: str):
     room = room_of(session)
     if found.state not in ("confirmed", "done"):
         state = "cancelled" if found.state == "cancelled" else "not_confirmed"
-    elif (state := room_state(session, room, now)) is not None:
-        pass
-    elif request.method == "GET" or not JoinForm().validate_on_submit():
-        state = "ready"
     else:
-        return redirect(room.join_url, 303)
-    status = 200 if state in ("ready", "not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
+        state = room_state(session, room, now)
+    if state is None:
+        if request.method == "POST" and JoinForm().validate_on_submit():
+            return redirect(room.join_url, 303)
+        state = "ready"
     return render_template("videorooms/join.html", state=state, s=session, opens_at=opens_at, form=JoinForm(),
-                           action=url_for("videorooms.join_class", token=token)), status
+                           action=url_for("videorooms.join_class", token=token)), join_status(state)
