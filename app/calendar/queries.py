@@ -1,6 +1,7 @@
 """Reading the calendar: the filters shared by the public pages, the API and the feeds."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -219,6 +220,19 @@ SETTLING = timedelta(seconds=10)
 RECENT_TTL = 1.0
 
 
+@functools.cache
+def _version_query() -> sa.Select:
+    """The statement of calendar_version, built once: building it and its cache key cost more than running it."""
+    def latest(model, column="updated_at"):
+        return sa.select(sa.func.max(getattr(model, column))).scalar_subquery()
+
+    return sa.select(
+        latest(Session, "id"), latest(Session, "changed_at"), latest(Activity), latest(Theme), latest(Audience),
+        latest(Partner), latest(Venue), latest(Room), latest(Closure), latest(Closure, "id"),
+        latest(CapacityCap, "id"), sa.select(sa.func.count(CapacityCap.id)).scalar_subquery(),
+    )
+
+
 def calendar_version() -> tuple[tuple, float | None]:
     """A value that changes whenever anything the public sees changes, and how long an answer cached
     under it may live (None: the cache's own time).
@@ -228,15 +242,10 @@ def calendar_version() -> tuple[tuple, float | None]:
     reference tables are small. Two writers may commit in the other order than they stamped: right
     after a change, cached answers are kept a moment only, so the later commit is seen too.
     """
-    def latest(model, column="updated_at"):
-        return db.select(sa.func.max(getattr(model, column))).scalar_subquery()
-
-    query = db.select(
-        latest(Session, "id"), latest(Session, "changed_at"), latest(Activity), latest(Theme), latest(Audience),
-        latest(Partner), latest(Venue), latest(Room), latest(Closure), latest(Closure, "id"),
-        latest(CapacityCap, "id"), db.select(sa.func.count(CapacityCap.id)).scalar_subquery(),
-    )
-    version = tuple(db.session.execute(query).one())
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what this unit of work changed counts, as an ORM query's autoflush would see it
+    version = tuple(session.connection().execute(_version_query()).one())
     changed = version[1]
     recent = changed is not None and utcnow() - changed < SETTLING
     return version, (RECENT_TTL if recent else None)
