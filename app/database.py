@@ -109,11 +109,52 @@ def insert_row(model: type[T], values: dict[str, Any]) -> T:
     had been loaded: none of the unit of work's bookkeeping, nothing reloaded. Give every column but the id
     (a column left out gets its default in the database, and is read again when the instance needs it)."""
     row_id = db.session.connection().execute(_insert_returning_id(model.__table__), values).scalar_one()
+    return _as_loaded(model, values, row_id)
+
+
+def _as_loaded(model: type[T], values: dict[str, Any], row_id: int) -> T:
     instance = model.__mapper__.class_manager.new_instance()  # as the ORM's loading makes one: no events
     instance.__dict__.update(values, id=row_id)
     make_transient_to_detached(instance)  # its attributes are what the row holds
     db.session.add(instance)
     return instance
+
+
+@cache
+def _insert_linked_statement(parent: sa.Table, parent_keys: tuple[str, ...], child: sa.Table,
+                             child_keys: tuple[str, ...], link: str, alongside: sa.Update | None):
+    """WITH new_parent AS (INSERT … RETURNING id)[, alongside AS (UPDATE …)] INSERT INTO child (…, link)
+    VALUES (…, (SELECT id FROM new_parent)) RETURNING id, link: PostgreSQL runs the three as one statement."""
+    new = sa.insert(parent).values({k: sa.bindparam(f"p_{k}", type_=parent.c[k].type) for k in parent_keys}) \
+        .returning(parent.c.id).cte("new_parent")
+    statement = sa.insert(child).values({
+        **{k: sa.bindparam(f"c_{k}", type_=child.c[k].type) for k in child_keys},
+        link: sa.select(new.c.id).scalar_subquery(),
+    }).returning(child.c.id, child.c[link])
+    if alongside is not None:
+        statement = statement.add_cte(alongside.cte("alongside"))
+    return statement
+
+
+def insert_linked(parent: type[T], parent_values: dict[str, Any], child: type, child_values: dict[str, Any],
+                  link: str, *, alongside: sa.Update | None = None, alongside_params: dict | None = None):
+    """Two new rows, the second pointing at the first by its column `link`, and optionally one more write
+    (`alongside`: a statement built once, its values in `alongside_params`, none starting with p_ or c_):
+    (parent, child) as insert_row gives them. On PostgreSQL one statement (data-modifying WITH) does it
+    all, a single round trip; SQLite, which has no such WITH, takes one statement for each."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        first = insert_row(parent, parent_values)
+        if alongside is not None:
+            connection.execute(alongside, alongside_params)
+        return first, insert_row(child, {**child_values, link: first.id})
+    statement = _insert_linked_statement(parent.__table__, tuple(parent_values), child.__table__,
+                                         tuple(child_values), link, alongside)
+    params = {**{f"p_{k}": v for k, v in parent_values.items()}, **{f"c_{k}": v for k, v in child_values.items()},
+              **(alongside_params or {})}
+    child_id, parent_id = connection.execute(statement, params).one()
+    return (_as_loaded(parent, parent_values, parent_id),
+            _as_loaded(child, {**child_values, link: parent_id}, child_id))
 
 
 # Row locks ------------------------------------------------------------------------------------

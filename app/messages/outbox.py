@@ -34,6 +34,37 @@ def _merged(older: dict | None, newer: dict | None) -> dict | None:
     return found or None
 
 
+def message_values(kind: Kind | str, *, to_email: str, to_name: str, language: str, subject: Any = None,
+                   template: str | None = None, context: dict[str, Any] | None = None,
+                   registration_id: int | None = None, session_id: int | None = None,
+                   dedupe_key: str | None = None, ics: str | None = None, ics_method: str | None = None,
+                   position: int | None = None, reason: str = "", details: dict | None = None,
+                   school_request_id: int | None = None) -> dict[str, Any]:
+    """The outbox row of one message (column: value, all but its id), not written: what ``queue_message``
+    writes, or a caller that writes it together with another row (``database.insert_linked``).
+    An unknown kind raises ValueError."""
+    kind = Kind(kind)
+    now = utcnow()
+    values: dict[str, Any] = dict(
+        kind=kind.value, dedupe_key=dedupe_key, registration_id=registration_id, session_id=session_id,
+        school_request_id=school_request_id,
+        to_email=to_email, to_name=to_name, language=language, position=position, reason=reason[:300],
+        details=details or None,
+        subject=None, body_text=None, body_html=None, ics=ics, ics_method=ics_method,
+        next_attempt_at=now,  # due from the moment it is written
+        message_id=new_message_id(),  # fixed now: a retry is the same message to mail clients
+        status="queued", attempts=0, lease_until=None, lease_token=None, last_error="", sent_at=None,
+        created_at=now,
+    )
+    if template is not None:
+        with force_locale(language):
+            context = {**(context or {}), "kind": kind, "lang": language, "to_name": to_name}
+            values.update(subject=header_text(str(subject))[:SUBJECT_MAX],
+                          body_text=render_template(f"{template}.txt", **context),
+                          body_html=render_template(f"{template}.html", **context))
+    return values
+
+
 def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: str, subject: Any = None,
                   template: str | None = None, context: dict[str, Any] | None = None,
                   registration_id: int | None = None, session_id: int | None = None,
@@ -52,21 +83,11 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
     its ``details`` are kept under the new ones: a change's "before" stays the one people were told last.
     """
     kind = Kind(kind)
-    values: dict[str, Any] = dict(
-        kind=kind.value, dedupe_key=dedupe_key, registration_id=registration_id, session_id=session_id,
-        school_request_id=school_request_id,
-        to_email=to_email, to_name=to_name, language=language, position=position, reason=reason[:300],
-        details=details or None,
-        subject=None, body_text=None, body_html=None, ics=ics, ics_method=ics_method,
-        next_attempt_at=utcnow(),  # due from the moment it is written
-        message_id=new_message_id(),  # fixed now: a retry is the same message to mail clients
-    )
-    if template is not None:
-        with force_locale(language):
-            context = {**(context or {}), "kind": kind, "lang": language, "to_name": to_name}
-            values.update(subject=header_text(str(subject))[:SUBJECT_MAX],
-                          body_text=render_template(f"{template}.txt", **context),
-                          body_html=render_template(f"{template}.html", **context))
+    values = message_values(
+        kind, to_email=to_email, to_name=to_name, language=language, subject=subject, template=template,
+        context=context, registration_id=registration_id, session_id=session_id, dedupe_key=dedupe_key, ics=ics,
+        ics_method=ics_method, position=position, reason=reason, details=details,
+        school_request_id=school_request_id)
     if supersede and registration_id is not None:
         queued = db.session.scalar(db.select(OutboxMessage).where(
             OutboxMessage.kind == kind.value, OutboxMessage.registration_id == registration_id,
@@ -77,8 +98,6 @@ def queue_message(kind: Kind | str, *, to_email: str, to_name: str, language: st
             queued.details = _merged(queued.details, values["details"])
             return queued
     if dedupe_key is None:  # one INSERT … RETURNING id, without the unit of work's bookkeeping
-        values.update(status="queued", attempts=0, lease_until=None, lease_token=None, last_error="", sent_at=None,
-                      created_at=values["next_attempt_at"])
         return insert_row(OutboxMessage, values)
     message = OutboxMessage(**values)
     try:

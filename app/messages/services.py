@@ -21,7 +21,7 @@ from app.messages import content
 from app.messages.addresses import header_text
 from app.messages.invitation import invitation
 from app.messages.models import Kind, OutboxMessage
-from app.messages.outbox import SUBJECT_MAX, queue_message
+from app.messages.outbox import SUBJECT_MAX, message_values, queue_message
 from app.registrations.models import Registration
 from app.schools.messages import render_school
 from app.timeutil import to_local
@@ -233,6 +233,20 @@ def enqueue(kind: Kind | str, registration: Registration, *, position: int | Non
     `supersede`: a message of the same kind still queued for this person is rewritten instead (two edits
     in a row make one message). `remove_from_calendar`: carry a METHOD:CANCEL for the person's calendar.
     """
+    arguments = _about(kind, registration, position=position, reason=reason, details=details,
+                       dedupe_key=dedupe_key, remove_from_calendar=remove_from_calendar)
+    return queue_message(**arguments, supersede=supersede) if arguments else None
+
+
+def message_row(kind: Kind | str, registration: Registration, *, position: int | None = None) -> dict | None:
+    """The outbox row of a message about a registration not written yet (its id comes with the write that
+    adds both, ``database.insert_linked``): what ``enqueue`` would write. None when it has no address."""
+    arguments = _about(kind, registration, position=position)
+    return message_values(**arguments) if arguments else None
+
+
+def _about(kind: Kind | str, registration: Registration, *, position: int | None = None, reason: str = "",
+           details: dict | None = None, dedupe_key: str | None = None, remove_from_calendar: bool = False) -> dict | None:
     kind = Kind(kind)
     if not registration.email:
         return None
@@ -241,7 +255,6 @@ def enqueue(kind: Kind | str, registration: Registration, *, position: int | Non
         method = "CANCEL"
     if method == "REQUEST" and registration.status != "confirmed":
         method = None  # only a seat goes into the person's calendar
-    return queue_message(
-        kind, to_email=registration.email, to_name=registration.name, language=registration.language,
-        registration_id=registration.id, session_id=registration.session_id, dedupe_key=dedupe_key,
-        ics_method=method, position=position, reason=reason, details=details, supersede=supersede)
+    return dict(kind=kind, to_email=registration.email, to_name=registration.name, language=registration.language,
+                registration_id=registration.id, session_id=registration.session_id, dedupe_key=dedupe_key,
+                ics_method=method, position=position, reason=reason, details=details)

@@ -5,6 +5,7 @@ import re
 import secrets
 from datetime import timedelta
 from functools import cache
+from types import SimpleNamespace
 
 import phonenumbers
 import sqlalchemy as sa
@@ -20,14 +21,14 @@ from app.calendar.models import Activity, Audience, Session
 from app.calendar.services import lock_session
 from app.closures.caps import effective_capacity
 from app.closures.models import ClosureEffect
-from app.database import insert_row, lock_rows, start_writing
+from app.database import insert_linked, insert_row, lock_rows, start_writing
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.feeds.links import person_feed_nonce
 from app.i18n import LANGS
 from app.messages.addresses import LOCAL_PART_NOT_DELIVERABLE, LocalPartNotDeliverable, check_address
 from app.messages.models import Kind, OutboxMessage
-from app.messages.services import enqueue
+from app.messages.services import enqueue, message_row
 from app.registrations.models import CHANNELS, Registration, SurveyAnswer
 from app.timeutil import utcnow
 from app.validation import MAX_EMAIL, Problem, clean_text, email_key, is_code, name_error, text_problem
@@ -183,8 +184,16 @@ def _counters_update():
 def _move_counters(session: Session, confirmed: int, waiting: int, now) -> None:
     """Inside the lock: the session's counters set from what was read under it (no recount), in one UPDATE
     and on the loaded session alike (nothing left for a flush)."""
-    db.session.connection().execute(_counters_update(), {"session_id": session.id, "confirmed": confirmed,
-                                                         "waiting": waiting, "now": now})
+    db.session.connection().execute(_counters_update(), _counter_values(session, confirmed, waiting, now))
+    _counters_moved(session, confirmed, waiting, now)
+
+
+def _counter_values(session: Session, confirmed: int, waiting: int, now) -> dict:
+    return {"session_id": session.id, "confirmed": confirmed, "waiting": waiting, "now": now}
+
+
+def _counters_moved(session: Session, confirmed: int, waiting: int, now) -> None:
+    """The loaded session as the counters' UPDATE left its row."""
     for name, value in (("confirmed_count", confirmed), ("waitlisted_count", waiting),
                         ("seats_version", session.seats_version + 1), ("changed_at", now)):
         set_committed_value(session, name, value)
@@ -232,16 +241,21 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
         position = waiting  # the last in the line
     # One INSERT … RETURNING id; the unique index refuses a second active registration, should two ever pass
     # the lock.
-    registration = insert_row(Registration, values)
+    kind = "confirmation" if values["status"] == "confirmed" else "waitlisted"
+    message = message_row(kind, SimpleNamespace(**values, id=None), position=position)  # as it will be written
+    if message is None:  # no address (registered at the desk with a phone number): no message
+        registration = insert_row(Registration, values)
+        _move_counters(session, confirmed, waiting, now)
+    else:  # the registration, the counters and the message: one statement on PostgreSQL
+        registration, _message = insert_linked(
+            Registration, values, OutboxMessage, message, "registration_id",
+            alongside=_counters_update(), alongside_params=_counter_values(session, confirmed, waiting, now))
+        _counters_moved(session, confirmed, waiting, now)
     registration.known_feed_nonce = feed_nonce
     set_committed_value(registration, "session", session)  # the locked session itself: nothing to load
     set_committed_value(registration, "audience", audience)
-    _move_counters(session, confirmed, waiting, now)
-    if registration.status == "confirmed":
-        enqueue("confirmation", registration)
-    else:
+    if position is not None:
         registration.known_position = (session.seats_version, position)  # the answer needs no count
-        enqueue("waitlisted", registration, position=position)
     return registration, True
 
 
