@@ -246,7 +246,9 @@ def message_row(kind: Kind | str, registration: Registration, *, position: int |
 
 
 def _about(kind: Kind | str, registration: Registration, *, position: int | None = None, reason: str = "",
-           details: dict | None = None, dedupe_key: str | None = None, remove_from_calendar: bool = False) -> dict | None:
+           details: dict | None = None, dedupe_key: str | None = None,
+           remove_from_calendar: bool = False) -> dict | None:
+    """The arguments of ``queue_message`` for a message about `registration`; None when it has no address."""
     kind = Kind(kind)
     if not registration.email:
         return None
