@@ -27,6 +27,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app.errors import DomainError
 from app.extensions import db
@@ -248,6 +250,48 @@ def lock_rows(query, *, params: dict | None = None, skip_locked: bool = False, o
             begin_write()
         query = _for_locking(query, postgresql, skip_locked, of, constant=params is not None)
         return list(db.session.scalars(query, params))
+
+
+@cache
+def _core_for_locking(statement: sa.Select, table: sa.Table, postgresql: bool):
+    return statement.with_for_update(of=table) if postgresql else statement
+
+
+def lock_one(model: type[T], statement: sa.Select, params: dict, *, busy_field: str = "_",
+             busy_message=None) -> T | None:
+    """One row of `model`'s table held as ``lock_rows`` holds it, read without the ORM's query machinery:
+    `statement` is a Core select built once of some of the table's columns (its id among them), its
+    values bound from `params`. The row's instance as if loaded with those columns (the others load when
+    read), or the one already in the session, refreshed from the row. None when no row matches."""
+    if not in_unit_of_work():
+        raise RuntimeError("a row lock needs a unit of work: it holds until that unit commits")
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what this unit of work changed first is written before the lock, as a query's autoflush
+    table = model.__table__
+    with _busy_when_locked(busy_field, busy_message):
+        postgresql = is_postgresql()
+        if postgresql:
+            _use_lock_timeout()
+        else:
+            begin_write()
+        row = session.connection().execute(_core_for_locking(statement, table, postgresql), params).first()
+    if row is None:
+        return None
+    values = dict(zip(_attribute_keys(model, tuple(statement.selected_columns)), row, strict=True))
+    found = session.identity_map.get(identity_key(model, values["id"]))
+    if found is None:
+        row_id = values.pop("id")
+        return _as_loaded(model, values, row_id)
+    for name, value in values.items():  # as populate_existing does: what the locked row holds
+        set_committed_value(found, name, value)
+    return found
+
+
+@cache
+def _attribute_keys(model: type, columns: tuple) -> tuple[str, ...]:
+    mapper = model.__mapper__
+    return tuple(mapper.get_property_by_column(column).key for column in columns)
 
 
 def start_writing(*, busy_field: str = "_", busy_message=None) -> None:

@@ -14,14 +14,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.calendar.models import Activity, Audience, Session
 from app.calendar.services import lock_session
 from app.closures.caps import effective_capacity
 from app.closures.models import ClosureEffect
-from app.database import insert_linked, insert_row, lock_rows, start_writing
+from app.database import insert_linked, insert_row, lock_one, start_writing
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
 from app.feeds.links import person_feed_nonce
@@ -130,9 +129,11 @@ LOCKED_COLUMNS = (Session.id, Session.status, Session.start_at, Session.end_at, 
 @cache
 def _lock_query():
     """The session open to the public (not kept for schools) by id, built once; only its own row is read."""
-    return db.select(Session).join(Activity, Activity.id == Session.activity_id).where(
-        Session.id == sa.bindparam("session_id"), Activity.schools_only.is_(False),
-        Session.visibility == "public").options(load_only(*LOCKED_COLUMNS))
+    table = Session.__table__
+    return sa.select(*(table.c[attribute.property.columns[0].name] for attribute in LOCKED_COLUMNS)).join(
+        Activity.__table__, Activity.__table__.c.id == table.c.activity_id).where(
+        table.c.id == sa.bindparam("session_id"), Activity.__table__.c.schools_only.is_(False),
+        table.c.visibility == "public")
 
 
 BUSY = _l("Many people are registering right now. Please try again in a moment.")
@@ -141,9 +142,7 @@ BUSY = _l("Many people are registering right now. Please try again in a moment."
 def _lock_for_registration(session_id: int) -> Session | None:
     """The session held against other writers until the commit; None when it does not exist or is kept for
     schools."""
-    rows = lock_rows(_lock_query(), params={"session_id": session_id}, of=Session, busy_field="session",
-                     busy_message=BUSY)
-    return rows[0] if rows else None
+    return lock_one(Session, _lock_query(), {"session_id": session_id}, busy_field="session", busy_message=BUSY)
 
 
 @cache
