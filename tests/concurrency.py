@@ -101,3 +101,18 @@ def confirm_request(database_url: str, request_id: int, start_iso: str, room_id:
             return f"{type(exc).__name__}: {' '.join(exc.errors.values())}"
         assert room and counsellor
         return "confirmed"
+
+
+def hold_new_feed_row(database_url: str, email_key: str, start_at: float, hold_seconds: float) -> str:
+    """Make the feed row of `email_key` at `start_at` and commit it `hold_seconds` later: another
+    transaction making the same row meanwhile waits for this one. The row's nonce."""
+    from app.database import unit_of_work
+    from app.feeds.links import make_person_feed
+
+    app = _app(database_url)
+    with app.app_context():
+        time.sleep(max(0.0, start_at - time.time()))
+        with unit_of_work():
+            nonce = make_person_feed(email_key)
+            time.sleep(hold_seconds)
+    return nonce

@@ -72,14 +72,30 @@ def _nonce_insert():
                    for name in ("email_key", "nonce", "token_hash", "created_at")))
 
 
+def new_feed_values(email_key: str) -> dict:
+    """The values of a new feed row for an address (the bound values of ``_nonce_insert``)."""
+    nonce = new_nonce()
+    return {"email_key": email_key, "nonce": nonce, "token_hash": hash_of(token_of(PERSON, nonce)),
+            "created_at": utcnow()}
+
+
 def make_person_feed(email_key: str) -> str | None:
     """The feed row of an address made now, if it had none: its nonce; None when it existed already (one
     statement either way). Two requests making it at once both end with the same row: the second insert
     does nothing."""
-    nonce = new_nonce()
-    return db.session.connection().execute(_nonce_insert(), {
-        "email_key": email_key, "nonce": nonce, "token_hash": hash_of(token_of(PERSON, nonce)),
-        "created_at": utcnow()}).scalar()
+    return db.session.connection().execute(_nonce_insert(), new_feed_values(email_key)).scalar()
+
+
+@cache
+def feed_nonce_columns() -> tuple:
+    """Two columns for a PostgreSQL statement that also makes the address's feed row (bound as in
+    ``new_feed_values``), through a data-modifying WITH: the nonce of the row it made, and the nonce of the
+    row that was there before the statement. Both are null only when another transaction made the row
+    meanwhile: then ``person_feed_nonce`` reads it."""
+    made = _nonce_insert().columns(sa.column("nonce", sa.String)).cte("made_feed")
+    table = PersonFeed.__table__
+    return (sa.select(made.c.nonce).scalar_subquery(),
+            sa.select(table.c.nonce).where(table.c.email_key == sa.bindparam("email_key")).scalar_subquery())
 
 
 def person_feed_nonce(email_key: str, create: bool = True) -> str | None:

@@ -20,10 +20,10 @@ from app.calendar.models import Activity, Audience, Session
 from app.calendar.services import lock_session
 from app.closures.caps import effective_capacity
 from app.closures.models import ClosureEffect
-from app.database import insert_linked, insert_row, lock_one, start_writing
+from app.database import insert_linked, insert_row, is_postgresql, lock_one, start_writing
 from app.errors import Conflict, Gone, NotFound, ValidationError
 from app.extensions import db
-from app.feeds.links import person_feed_nonce
+from app.feeds.links import feed_nonce_columns, new_feed_values, person_feed_nonce
 from app.i18n import LANGS
 from app.messages.addresses import LOCAL_PART_NOT_DELIVERABLE, LocalPartNotDeliverable, check_address
 from app.messages.models import Kind, OutboxMessage
@@ -146,30 +146,40 @@ def _lock_for_registration(session_id: int) -> Session | None:
 
 
 @cache
-def _seats_query(by_email: bool, by_phone: bool):
-    """The one aggregate read inside the lock, built once for each kind of contact (its values bound)."""
+def _seats_query(by_email: bool, by_phone: bool, with_feed: bool = False):
+    """The one aggregate read inside the lock, built once for each kind of contact (its values bound).
+    `with_feed` (PostgreSQL): the same statement makes the address's feed row (see feed_nonce_columns)."""
     r = Registration.__table__.c
     active = r.status != "cancelled"
     same_email = func.max(r.id).filter(active, r.email_key == sa.bindparam("email_key")) if by_email else sa.null()
     same_phone = func.max(r.id).filter(active, r.phone == sa.bindparam("phone")) if by_phone else sa.null()
+    feed = feed_nonce_columns() if with_feed else (sa.null(), sa.null())
     return sa.select(
         same_email, same_phone,
         func.count(r.id).filter(r.status == "confirmed"),
         func.count(r.id).filter(r.status == "waitlisted"),
         func.coalesce(func.max(r.waitlist_rank), 0),
+        *feed,
     ).where(r.session_id == sa.bindparam("session_id"))
 
 
-def _seats(session: Session, email_key: str | None, phone: str | None) -> tuple[int | None, int | None, int, int, int]:
+def _seats(session: Session, email_key: str | None, phone: str | None,
+           with_feed: bool = False) -> tuple[int | None, int | None, int, int, int, str | None]:
     """Inside the lock, in one read: (the active registration of this address, of this phone number,
-    confirmed, waiting, the last waiting rank)."""
+    confirmed, waiting, the last waiting rank, the nonce of the address's feed when `with_feed`: its row
+    is made by the same statement, PostgreSQL only)."""
     params = {"session_id": session.id}
+    if with_feed:
+        params.update(new_feed_values(email_key))
     if email_key:
         params["email_key"] = email_key
     if phone:
         params["phone"] = phone
-    found = db.session.connection().execute(_seats_query(bool(email_key), bool(phone)), params).one()
-    return found[0], found[1], found[2] or 0, found[3] or 0, found[4] or 0
+    found = db.session.connection().execute(_seats_query(bool(email_key), bool(phone), with_feed), params).one()
+    nonce = None
+    if with_feed:
+        nonce = found[5] or found[6] or person_feed_nonce(email_key)  # both null: made meanwhile by another
+    return found[0], found[1], found[2] or 0, found[3] or 0, found[4] or 0, nonce
 
 
 @cache
@@ -216,16 +226,19 @@ def register(session_id: int, data: dict, *, phone_allowed: bool = False) -> tup
     values = dict(cleaned, session_id=session_id, audience_id=audience.id if audience is not None else None,
                   consent_at=now, token=secrets.token_urlsafe(32), created_at=now, updated_at=now, confirmed_at=None,
                   waitlist_rank=None, cancelled_at=None, reminded_at=None, surveyed_at=None, told_full_at=None)
-    # The address's feed row (its link is in the answer and in the messages) is made before the session's
-    # lock on PostgreSQL, where no other registration waits on it; SQLite's one writer starts here.
+    # The address's feed row (its link is in the answer and in the messages): on PostgreSQL the aggregate
+    # read makes it, in the same statement; SQLite's one writer starts here and makes it first.
     start_writing(busy_field="session", busy_message=BUSY)
-    feed_nonce = person_feed_nonce(cleaned["email_key"]) if cleaned["email_key"] else None
-    session = _lock_for_registration(session_id)  # everything above but the feed row needs no lock
+    email = cleaned["email_key"]
+    feed_in_read = bool(email) and is_postgresql()
+    feed_nonce = person_feed_nonce(email) if email and not feed_in_read else None
+    session = _lock_for_registration(session_id)  # everything above needs no lock
     if session is None:
         raise NotFound({"session": str(_l("This session does not exist."))})
     if session.status == "cancelled" or session.end_at <= now:
         raise Gone({"session": str(_l("This session is cancelled or over."))})
-    same_email, same_phone, confirmed, waiting, top = _seats(session, cleaned["email_key"], cleaned["phone"])
+    same_email, same_phone, confirmed, waiting, top, made = _seats(session, email, cleaned["phone"], feed_in_read)
+    feed_nonce = made or feed_nonce
     if same_email or same_phone:
         return db.session.get(Registration, same_email or same_phone), False
     position = None
