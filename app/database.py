@@ -12,7 +12,11 @@ they are dropped with the unit, or the savepoint, that registered them.
 ``lock_rows`` holds rows against other writers until the unit's commit: ``SELECT … FOR UPDATE`` on
 PostgreSQL, an immediate (writing) transaction on SQLite. It refuses to run outside a unit of work,
 since a lock that ends at an unknown commit protects nothing. On PostgreSQL each connection is given
-its ``lock_timeout`` once, when it is opened (``configure_engine``), not at every lock.
+its ``lock_timeout`` once, when it is opened (``configure_engine``), not at every lock. ``lock_one`` is the
+same lock for a hot path, through a Core select built once.
+
+``insert_row`` and ``insert_linked`` write new rows in one statement each (``insert_linked``: two linked
+rows and one more write in a single statement on PostgreSQL) and give their instances as loading would.
 """
 from __future__ import annotations
 
