@@ -84,3 +84,25 @@ def test_unknown_or_malformed_tokens(session_of):
     with pytest.raises(NotFound):
         services.cancel_registration("nope")
     assert services.find_by_token("x" * 500) is None
+
+
+def test_the_lock_refreshes_a_session_already_loaded_and_writes_what_an_edit_left_pending(session_of):
+    """The lock reads the session's row itself: an instance already in the unit of work is the one returned,
+    holding what the row holds now (as another writer left it), and a pending edit is written first."""
+    from app.database import unit_of_work
+
+    session = session_of(capacity=1)
+    db.session.flush()
+    table = type(session).__table__
+    db.session.execute(table.update().where(table.c.id == session.id).values(capacity=3))  # behind the ORM
+    assert session.capacity == 1
+    with unit_of_work():
+        first, created = services.register(session.id, person(1))
+    assert created and first.session is session and session.capacity == 3
+    assert session.confirmed_count == 1 and first.status == "confirmed"
+    with unit_of_work():
+        session.capacity = 1  # pending in this unit of work when the next registration locks the row
+        second, _ = services.register(session.id, person(2))
+    assert second.status == "waitlisted" and session.capacity == 1
+    db.session.expire_all()
+    assert db.session.get(type(session), session.id).capacity == 1
