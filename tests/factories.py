@@ -15,7 +15,7 @@ from app.extensions import db
 from app.messages.models import OutboxMessage
 from app.messages.services import render_queued
 from app.registrations.services import register
-from app.timeutil import BRUSSELS, local_today
+from app.timeutil import BRUSSELS, UTC, local_today
 
 
 def rendered(*messages: OutboxMessage) -> list[OutboxMessage]:
@@ -135,6 +135,13 @@ def as_role(app, client, role: str, **kw) -> User:
 def soon(days: int = 3, hour: int = 14):
     day = local_today() + timedelta(days=days)
     return local(day.year, day.month, day.day, hour, 0)
+
+
+def online_session(capacity: int, days: int = 6):
+    """An online session `days` from now, in a unit of work of its own (committed for the multi-process tests)."""
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=days)
+    with unit_of_work():
+        return calendar.create_session(activity(), start, start + timedelta(hours=2), "online", capacity=capacity)
 
 
 def one_session(capacity: int = 2, days: int = 3, **kw):

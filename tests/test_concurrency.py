@@ -2,16 +2,13 @@
 holds through the whole edit (time and seats), so the session is never overfilled."""
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta
 from multiprocessing import get_context
 
 import pytest
 
-from app.calendar import services as calendar
-from app.database import unit_of_work
+from app.calendar.models import Session
 from app.extensions import db
 from app.registrations.models import Registration
-from app.timeutil import UTC
 from tests import factories as f
 from tests.concurrency import edit_seats_and_time, register_people
 
@@ -19,10 +16,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.committed]
 
 
 def test_registrations_racing_a_staff_edit_never_overfill_the_session(postgres_only, database_url):
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=6)
-    with unit_of_work():
-        session = calendar.create_session(f.activity(), start, start + timedelta(hours=2), "online", capacity=40)
-    session_id = session.id
+    session_id = f.online_session(capacity=40).id
     people = [[f"p{w}-{n}@example.be" for n in range(25)] for w in range(3)]
     begin = time.time() + 3  # every process has built its app by then
     with ProcessPoolExecutor(max_workers=4, mp_context=get_context("spawn")) as pool:
@@ -31,7 +25,7 @@ def test_registrations_racing_a_staff_edit_never_overfill_the_session(postgres_o
         statuses = [s for job in registering for s in job.result(timeout=240)]
         edits = editing.result(timeout=240)
     db.session.expire_all()
-    session = db.session.get(type(session), session_id)
+    session = db.session.get(Session, session_id)
     confirmed = db.session.scalar(db.select(db.func.count(Registration.id)).where(
         Registration.session_id == session_id, Registration.status == "confirmed"))
     waiting = db.session.scalar(db.select(db.func.count(Registration.id)).where(

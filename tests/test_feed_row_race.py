@@ -3,18 +3,15 @@ same person registering for two sessions at once): on PostgreSQL the aggregate r
 waits for the other, finds it made meanwhile, and reads it; the answer links the feed that exists."""
 import time
 from concurrent.futures import ProcessPoolExecutor
-from datetime import datetime, timedelta
 from multiprocessing import get_context
 
 import pytest
 
-from app.calendar import services as calendar
 from app.database import unit_of_work
 from app.extensions import db
 from app.feeds.links import person_feed_url
 from app.feeds.models import PersonFeed
 from app.registrations.services import register
-from app.timeutil import UTC
 from tests import factories as f
 from tests.concurrency import hold_new_feed_row
 
@@ -22,10 +19,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.committed]
 
 
 def test_a_feed_row_made_meanwhile_by_another_transaction_is_the_one_linked(postgres_only, database_url):
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=6)
-    with unit_of_work():
-        session = calendar.create_session(f.activity(), start, start + timedelta(hours=2), "online", capacity=5)
-    session_id = session.id
+    session_id = f.online_session(capacity=5).id
     begin = time.time() + 3  # the other process has built its app by then
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         holding = pool.submit(hold_new_feed_row, database_url, "twice@example.be", begin, 1.5)
