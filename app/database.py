@@ -243,17 +243,31 @@ def lock_rows(query, *, params: dict | None = None, skip_locked: bool = False, o
     (those read alongside it, an eager load, stay free). `params`: the values of a query built once (a
     module's constant, its values as bind parameters), which is then prepared once per process.
     """
-    if not in_unit_of_work():
-        raise RuntimeError("a row lock needs a unit of work: it holds until that unit commits")
     with _busy_when_locked(busy_field, busy_message):
-        postgresql = is_postgresql()
-        if postgresql:
-            if not skip_locked:
-                _use_lock_timeout()
-        else:
-            begin_write()
+        postgresql = _ready_to_lock(wait=not skip_locked)
         query = _for_locking(query, postgresql, skip_locked, of, constant=params is not None)
         return list(db.session.scalars(query, params))
+
+
+def _ready_to_lock(wait: bool = True) -> bool:
+    """Before a row lock (inside _busy_when_locked): a unit of work is required; on PostgreSQL the lock
+    timeout (when the lock waits), on SQLite the writing transaction. Whether the database is PostgreSQL."""
+    if not in_unit_of_work():
+        raise RuntimeError("a row lock needs a unit of work: it holds until that unit commits")
+    postgresql = is_postgresql()
+    if not postgresql:
+        begin_write()
+    elif wait:
+        _use_lock_timeout()
+    return postgresql
+
+
+def flush_pending() -> None:
+    """Write what this unit of work changed, if anything, before a statement sent past the ORM (as an ORM
+    query's autoflush would)."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        session.flush()
 
 
 @cache
@@ -267,19 +281,12 @@ def lock_one(model: type[T], statement: sa.Select, params: dict, *, busy_field: 
     `statement` is a Core select built once of some of the table's columns (its id among them), its
     values bound from `params`. The row's instance as if loaded with those columns (the others load when
     read), or the one already in the session, refreshed from the row. None when no row matches."""
-    if not in_unit_of_work():
-        raise RuntimeError("a row lock needs a unit of work: it holds until that unit commits")
     session = db.session
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # what this unit of work changed first is written before the lock, as a query's autoflush
-    table = model.__table__
     with _busy_when_locked(busy_field, busy_message):
-        postgresql = is_postgresql()
-        if postgresql:
-            _use_lock_timeout()
-        else:
-            begin_write()
-        row = session.connection().execute(_core_for_locking(statement, table, postgresql), params).first()
+        postgresql = _ready_to_lock()
+        flush_pending()
+        row = session.connection().execute(_core_for_locking(statement, model.__table__, postgresql),
+                                           params).first()
     if row is None:
         return None
     values = dict(zip(_attribute_keys(model, tuple(statement.selected_columns)), row, strict=True))

@@ -101,3 +101,15 @@ def test_seats_left_counts_a_capacity_cap_everywhere(client):
     week = client.get("/en/?week=2031-03-03").text
     assert "14 seats left" in week
     db.session.expire_all()
+
+
+def test_the_version_counts_a_change_not_yet_flushed(client):
+    """The version is read past the ORM: what the unit of work changed but did not write yet is written
+    first, so an answer cached in the same request is never filed under the version before the change."""
+    (session,) = make_sessions(1)
+    db.session.flush()
+    before = calendar_version()[0]
+    session.capacity = 12  # pending: no flush yet
+    assert session in db.session.dirty
+    assert calendar_version()[0] != before
+    assert session not in db.session.dirty

@@ -24,6 +24,7 @@ from app.calendar.models import (
 )
 from app.closures.caps import apply_caps
 from app.closures.models import CapacityCap, Closure
+from app.database import flush_pending
 from app.extensions import MAX_ID, db
 from app.text import fold
 from app.timeutil import local_day_bounds, local_today, utcnow
@@ -242,10 +243,8 @@ def calendar_version() -> tuple[tuple, float | None]:
     reference tables are small. Two writers may commit in the other order than they stamped: right
     after a change, cached answers are kept a moment only, so the later commit is seen too.
     """
-    session = db.session
-    if session.new or session.dirty or session.deleted:
-        session.flush()  # what this unit of work changed counts, as an ORM query's autoflush would see it
-    version = tuple(session.connection().execute(_version_query()).one())
+    flush_pending()  # what this unit of work changed counts
+    version = tuple(db.session.connection().execute(_version_query()).one())
     changed = version[1]
     recent = changed is not None and utcnow() - changed < SETTLING
     return version, (RECENT_TTL if recent else None)

@@ -19,6 +19,7 @@ from app.videorooms.models import VideoRoom
 
 LEASE = timedelta(minutes=2)
 JOIN_OPENS_BEFORE = timedelta(minutes=30)  # a registered person's join link opens then
+MAX_DELAY = timedelta(hours=1)
 
 
 def room_state(session: Session, room: VideoRoom | None, now: datetime) -> str | None:
@@ -41,7 +42,6 @@ def join_status(state: str) -> int:
     """The HTTP status of the join page in `state`: 200 while the room is or will be open, 410 once it never
     will be, 403 when the link does not (or no longer) give a seat."""
     return 200 if state in ("ready", "not_yet", "preparing") else 410 if state in ("cancelled", "over") else 403
-MAX_DELAY = timedelta(hours=1)
 
 
 def wants_room(session: Session) -> bool:
